@@ -130,7 +130,8 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
 
     /**
      * Runs an InfluxQL query with epoch-millisecond times and returns every row of every series,
-     * one map per row: column name → value, with the series' group-by tags added.
+     * one map per row: column name → value, with the series' group-by tags added. Times are
+     * longs, other numbers doubles, tags strings.
      *
      * @throws IOException on a transport failure or an error reported by InfluxDB
      */
@@ -149,13 +150,21 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
                     Map<String, Object> row = new LinkedHashMap<>();
                     series.path("tags").fields().forEachRemaining(t -> row.put(t.getKey(), t.getValue().asText()));
                     for (int i = 0; i < columns.size(); i++) {
-                        row.put(columns.get(i), JSON.treeToValue(values.get(i), Object.class));
+                        row.put(columns.get(i), cell(columns.get(i), values.get(i)));
                     }
                     rows.add(row);
                 }
             }
         }
         return rows;
+    }
+
+    /** Times as epoch-ms longs; every other number as a double (JSON drops the ".0" of whole floats). */
+    private static Object cell(String column, JsonNode value) throws IOException {
+        if (value.isNumber()) {
+            return column.equals("time") ? (Object) value.asLong() : (Object) value.asDouble();
+        }
+        return JSON.treeToValue(value, Object.class);
     }
 
     private String post(String path, String form, String statement) throws IOException, InterruptedException {

@@ -28,14 +28,14 @@ class EmbeddedInfluxDbTest {
     void writtenPointsAreQueriedBackWithTagsAndMillisecondTimes() throws Exception {
         influx.createDatabase("roundtrip");
         influx.write("roundtrip", "indicator,id=a,area=310101 value=1.5 1700000000000\n"
-                + "indicator,id=a,area=310104 value=2.25 1700000060000\n");
+                + "indicator,id=a,area=310104 value=2 1700000060000\n");
 
         List<Map<String, Object>> rows = influx.query("roundtrip",
                 "SELECT value FROM indicator GROUP BY area ORDER BY time");
 
         assertThat(rows).containsExactly(
                 Map.of("area", "310101", "time", 1700000000000L, "value", 1.5),
-                Map.of("area", "310104", "time", 1700000060000L, "value", 2.25));
+                Map.of("area", "310104", "time", 1700000060000L, "value", 2.0));
     }
 
     @Test

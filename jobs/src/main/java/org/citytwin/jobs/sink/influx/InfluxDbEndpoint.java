@@ -1,0 +1,103 @@
+package org.citytwin.jobs.sink.influx;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and how points are written: InfluxDB 1.x {@code /write} (database, retention policy,
+ * user) or 2.x/3.x {@code /api/v2/write} (org, bucket, token). Secrets are held here only to
+ * build the Authorization header and are never part of {@link #toString()}.
+ */
+public final class InfluxDbEndpoint implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The write API generation. */
+    public enum Api { V1, V2 }
+
+    private final String url;
+    private final Api api;
+    private final String database;
+    private final String retentionPolicy;
+    private final String user;
+    private final String password;
+    private final String org;
+    private final String bucket;
+    private final String token;
+
+    private InfluxDbEndpoint(String url, Api api, String database, String retentionPolicy, String user,
+            String password, String org, String bucket, String token) {
+        this.url = stripTrailingSlash(Objects.requireNonNull(url, "url"));
+        this.api = api;
+        this.database = database;
+        this.retentionPolicy = retentionPolicy;
+        this.user = user;
+        this.password = password;
+        this.org = org;
+        this.bucket = bucket;
+        this.token = token;
+    }
+
+    /** InfluxDB 1.x: {@code POST /write?db=..&rp=..&precision=ms}, Basic auth when a user is given. */
+    public static InfluxDbEndpoint v1(String url, String database, String retentionPolicy, String user, String password) {
+        return new InfluxDbEndpoint(url, Api.V1, Objects.requireNonNull(database, "database"), retentionPolicy,
+                user, password, null, null, null);
+    }
+
+    /** InfluxDB 2.x/3.x: {@code POST /api/v2/write?org=..&bucket=..&precision=ms}, Token auth. */
+    public static InfluxDbEndpoint v2(String url, String org, String bucket, String token) {
+        return new InfluxDbEndpoint(url, Api.V2, null, null, null, null,
+                Objects.requireNonNull(org, "org"), Objects.requireNonNull(bucket, "bucket"), token);
+    }
+
+    /** The full write URI with millisecond precision. */
+    public URI writeUri() {
+        StringBuilder uri = new StringBuilder(url);
+        if (api == Api.V1) {
+            uri.append("/write?precision=ms&db=").append(enc(database));
+            if (retentionPolicy != null && !retentionPolicy.isBlank()) {
+                uri.append("&rp=").append(enc(retentionPolicy));
+            }
+        } else {
+            uri.append("/api/v2/write?precision=ms&org=").append(enc(org)).append("&bucket=").append(enc(bucket));
+        }
+        return URI.create(uri.toString());
+    }
+
+    /** The value of the Authorization header, if credentials were given. */
+    public Optional<String> authorization() {
+        if (api == Api.V2) {
+            return token == null || token.isEmpty() ? Optional.empty() : Optional.of("Token " + token);
+        }
+        if (user == null || user.isEmpty()) {
+            return Optional.empty();
+        }
+        String pair = user + ":" + (password == null ? "" : password);
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    @Override
+    public String toString() {
+        return api == Api.V1
+                ? "InfluxDB v1 " + url + " db=" + database + (retentionPolicy == null ? "" : " rp=" + retentionPolicy)
+                        + (user == null ? "" : " user=" + user + " password=***")
+                : "InfluxDB v2 " + url + " org=" + org + " bucket=" + bucket + (token == null ? "" : " token=***");
+    }
+}

@@ -1,0 +1,113 @@
+package org.citytwin.jobs.sink.influx;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each batch as one gzip line-protocol request. 2xx completes the batch; 429, 5xx and
+ * transport errors retry the whole batch after an exponential backoff (points are idempotent,
+ * so a retry that partly landed before is harmless); any other status fails the job, since it
+ * means a wrong endpoint, credentials or encoding that retrying cannot fix.
+ */
+final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfluxDbSinkWriter.class);
+    private static final long FIRST_BACKOFF_MS = 100;
+
+    private final InfluxDbEndpoint endpoint;
+    private final long maxBackoffMs;
+    private final HttpClient http;
+    private final Counter pointsWritten;
+    private final Counter writeRetries;
+    private volatile int consecutiveFailures;
+
+    InfluxDbSinkWriter(ElementConverter<T, String> converter, WriterInitContext context, InfluxDbSink<T> sink,
+            Collection<BufferedRequestState<String>> state) {
+        super(converter, context, AsyncSinkWriterConfiguration.builder()
+                .setMaxBatchSize(sink.maxBatchSize())
+                .setMaxBatchSizeInBytes(sink.maxBatchSizeInBytes())
+                .setMaxInFlightRequests(sink.maxInFlightRequests())
+                .setMaxBufferedRequests(sink.maxBufferedRequests())
+                .setMaxTimeInBufferMS(sink.maxTimeInBufferMs())
+                .setMaxRecordSizeInBytes(sink.maxRecordSizeInBytes())
+                .build(), state);
+        this.endpoint = sink.endpoint();
+        this.maxBackoffMs = sink.maxBackoff().toMillis();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.pointsWritten = context.metricGroup().counter("influxPointsWritten");
+        this.writeRetries = context.metricGroup().counter("influxWriteRetries");
+    }
+
+    @Override
+    protected void submitRequestEntries(List<String> lines, ResultHandler<String> result) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.writeUri())
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(lines)));
+        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            if (error == null && response.statusCode() / 100 == 2) {
+                consecutiveFailures = 0;
+                pointsWritten.inc(lines.size());
+                result.complete();
+            } else if (error != null || retryable(response.statusCode())) {
+                String why = error != null ? error.toString() : "HTTP " + response.statusCode() + " " + response.body();
+                retryLater(lines, result, why);
+            } else {
+                result.completeExceptionally(new IOException("InfluxDB rejected a batch of " + lines.size()
+                        + " points at " + endpoint + ": HTTP " + response.statusCode() + " " + response.body()));
+            }
+        });
+    }
+
+    private void retryLater(List<String> lines, ResultHandler<String> result, String why) {
+        int failures = ++consecutiveFailures;
+        long backoff = Math.min(maxBackoffMs, FIRST_BACKOFF_MS << Math.min(failures - 1, 20));
+        writeRetries.inc();
+        LOG.warn("InfluxDB write of {} points failed ({}); retry {} in {} ms", lines.size(), why, failures, backoff);
+        CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> result.retryForEntries(lines));
+    }
+
+    static boolean retryable(int status) {
+        return status == 429 || status == 408 || status / 100 == 5;
+    }
+
+    static byte[] gzip(List<String> lines) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            for (String line : lines) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    protected long getSizeInBytes(String line) {
+        return line.length();
+    }
+}
