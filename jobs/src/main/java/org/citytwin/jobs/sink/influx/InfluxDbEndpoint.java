@@ -3,8 +3,12 @@ package org.citytwin.jobs.sink.influx;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URLEncoder;
+import org.apache.flink.configuration.Configuration;
+import org.citytwin.jobs.config.Secrets;
+import org.citytwin.jobs.config.TwinOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -53,6 +57,28 @@ public final class InfluxDbEndpoint implements Serializable {
     public static InfluxDbEndpoint v2(String url, String org, String bucket, String token) {
         return new InfluxDbEndpoint(url, Api.V2, null, null, null, null,
                 Objects.requireNonNull(org, "org"), Objects.requireNonNull(bucket, "bucket"), token);
+    }
+
+    /**
+     * The endpoint the options describe; secrets are read from the files or environment
+     * variables the options name.
+     */
+    public static InfluxDbEndpoint fromConfig(Configuration config, Map<String, String> environment) {
+        String url = config.getOptional(TwinOptions.INFLUXDB_URL).orElseThrow(
+                () -> new IllegalArgumentException("option " + TwinOptions.INFLUXDB_URL.key() + " is required"));
+        return switch (config.get(TwinOptions.INFLUXDB_API)) {
+            case "v1" -> v1(url, config.get(TwinOptions.INFLUXDB_DATABASE),
+                    config.get(TwinOptions.INFLUXDB_RETENTION_POLICY), config.get(TwinOptions.INFLUXDB_USER),
+                    Secrets.resolve(config, TwinOptions.INFLUXDB_PASSWORD_ENV, TwinOptions.INFLUXDB_PASSWORD_FILE,
+                            environment));
+            case "v2" -> v2(url, config.getOptional(TwinOptions.INFLUXDB_ORG).orElseThrow(
+                            () -> new IllegalArgumentException("option influxdb.org is required with influxdb.api=v2")),
+                    config.get(TwinOptions.INFLUXDB_BUCKET),
+                    Secrets.resolve(config, TwinOptions.INFLUXDB_TOKEN_ENV, TwinOptions.INFLUXDB_TOKEN_FILE,
+                            environment));
+            default -> throw new IllegalArgumentException(
+                    "option influxdb.api must be v1 or v2, not " + config.get(TwinOptions.INFLUXDB_API));
+        };
     }
 
     /** The full write URI with millisecond precision. */

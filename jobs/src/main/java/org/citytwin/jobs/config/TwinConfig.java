@@ -1,0 +1,123 @@
+package org.citytwin.jobs.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Reads the engine configuration: one YAML file (nested or dotted keys) plus {@code key=value}
+ * overrides from flags. Unknown keys and values of the wrong type are all reported at once, with
+ * file and line.
+ */
+public final class TwinConfig {
+
+    private static final Set<String> KNOWN = TwinOptions.all().stream().map(ConfigOption::key)
+            .collect(Collectors.toUnmodifiableSet());
+
+    private TwinConfig() {}
+
+    /**
+     * @param file YAML file, or null for defaults only
+     * @param overrides {@code key=value} pairs from the command line, applied after the file
+     * @throws ConfigException listing every problem found
+     */
+    public static Configuration load(Path file, List<String> overrides) throws ConfigException {
+        Map<String, Located> values = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        if (file != null) {
+            readYaml(file, values, errors);
+        }
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                errors.add("--set " + override + ": expected key=value");
+            } else {
+                values.put(override.substring(0, eq).trim(), new Located(override.substring(eq + 1).trim(), "--set"));
+            }
+        }
+        Configuration config = new Configuration();
+        values.forEach((key, value) -> {
+            if (!KNOWN.contains(key)) {
+                errors.add(value.where + ": unknown option '" + key + "' (see docs/configuration.md)");
+            } else {
+                config.setString(key, value.value);
+            }
+        });
+        for (ConfigOption<?> option : TwinOptions.all()) {
+            if (values.containsKey(option.key())) {
+                try {
+                    config.get(option);
+                } catch (IllegalArgumentException e) {
+                    errors.add(values.get(option.key()).where + ": option '" + option.key() + "': " + e.getMessage());
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return config;
+    }
+
+    private static void readYaml(Path file, Map<String, Located> values, List<String> errors) throws ConfigException {
+        try (JsonParser parser = new YAMLFactory().createParser(Files.newBufferedReader(file))) {
+            Deque<String> path = new ArrayDeque<>();
+            String field = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                switch (token) {
+                    case FIELD_NAME -> field = parser.currentName();
+                    case START_OBJECT -> {
+                        if (field != null) {
+                            path.addLast(field);
+                            field = null;
+                        }
+                    }
+                    case END_OBJECT -> {
+                        if (!path.isEmpty()) {
+                            path.removeLast();
+                        }
+                    }
+                    case START_ARRAY -> {
+                        errors.add(where(file, parser.currentTokenLocation()) + ": lists are not supported ('"
+                                + join(path, field) + "')");
+                        parser.skipChildren();
+                        field = null;
+                    }
+                    default -> {
+                        if (token.isScalarValue() && field != null) {
+                            String text = token == JsonToken.VALUE_NULL ? "" : parser.getValueAsString();
+                            values.put(join(path, field), new Located(text, where(file, parser.currentTokenLocation())));
+                            field = null;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": " + e.getMessage()));
+        }
+    }
+
+    private static String join(Deque<String> path, String field) {
+        return path.isEmpty() ? field : String.join(".", path) + "." + field;
+    }
+
+    private static String where(Path file, JsonLocation location) {
+        return file + ":" + location.getLineNr();
+    }
+
+    private record Located(String value, String where) {}
+}
