@@ -1,0 +1,100 @@
+package org.citytwin.jobs.sink.influx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.jobs.testing.TwinMiniCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sink's HTTP behaviour: v2 request shape, retries of transient failures, failure on rejects. */
+class InfluxDbSinkITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = TwinMiniCluster.twoTaskManagers();
+
+    private static List<IndicatorPoint> points(int n) {
+        List<IndicatorPoint> points = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            points.add(new IndicatorPoint("water supply load", "water_supply", "310101", "district", "live",
+                    1_767_225_600_000L + 60_000L * i, i / 4.0));
+        }
+        return points;
+    }
+
+    /** The line protocol of each point, written here by hand from the schema as the reference. */
+    private static Set<String> expectedLines(int n) {
+        Set<String> lines = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String value = Double.toString(i / 4.0);
+            lines.add("indicator,area=310101,category=water_supply,id=water\\ supply\\ load,level=district,run=live value="
+                    + value + " " + (1_767_225_600_000L + 60_000L * i));
+        }
+        return lines;
+    }
+
+    private static void runJob(InfluxDbEndpoint endpoint, int n) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(points(n)).sinkTo(InfluxDbSink.builder(endpoint, IndicatorPoint::toInfluxPoint)
+                .maxBatchSize(10).maxBackoff(java.time.Duration.ofMillis(200)).build());
+        env.execute("sink");
+    }
+
+    private static Set<String> linesOf(List<RecordingHttpServer.Request> requests) {
+        List<String> lines = new ArrayList<>();
+        requests.forEach(r -> lines.addAll(List.of(r.body().split("\n"))));
+        return new HashSet<>(lines);
+    }
+
+    @Test
+    void v2WritesGzipLineProtocolWithTokenToOrgAndBucketInMilliseconds() throws Exception {
+        try (RecordingHttpServer server = new RecordingHttpServer(n -> 204)) {
+            runJob(InfluxDbEndpoint.v2(server.url() + "/", "city ops", "twin", "t0ken"), 25);
+
+            assertThat(server.accepted()).hasSize(3);
+            for (RecordingHttpServer.Request request : server.accepted()) {
+                assertThat(request.method()).isEqualTo("POST");
+                assertThat(request.uri()).isEqualTo("/api/v2/write?precision=ms&org=city+ops&bucket=twin");
+                assertThat(request.headers()).containsEntry("authorization", "Token t0ken")
+                        .containsEntry("content-encoding", "gzip")
+                        .containsEntry("content-type", "text/plain; charset=utf-8");
+            }
+            assertThat(linesOf(server.accepted())).isEqualTo(expectedLines(25));
+        }
+    }
+
+    @Test
+    void transientFailuresAreRetriedUntilEveryPointLands() throws Exception {
+        // Requests 0, 1 and 3 fail with 503 and 429; the sink must resend those batches.
+        try (RecordingHttpServer server = new RecordingHttpServer(n -> n == 0 || n == 1 ? 503 : n == 3 ? 429 : 204)) {
+            runJob(InfluxDbEndpoint.v1(server.url(), "twin", "autogen", "ops", "pw"), 30);
+
+            assertThat(server.received()).isEqualTo(server.accepted().size() + 3);
+            assertThat(server.accepted()).allSatisfy(r -> {
+                assertThat(r.uri()).isEqualTo("/write?precision=ms&db=twin&rp=autogen");
+                assertThat(r.headers()).containsEntry("authorization", "Basic b3BzOnB3");
+            });
+            assertThat(linesOf(server.accepted())).isEqualTo(expectedLines(30));
+            assertThat(server.accepted().stream().mapToInt(r -> r.body().split("\n").length).sum()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aRejectedBatchFailsTheJobWithTheServersAnswer() throws Exception {
+        try (RecordingHttpServer server = new RecordingHttpServer(n -> 401)) {
+            assertThatThrownBy(() -> runJob(InfluxDbEndpoint.v1(server.url(), "twin", null, null, null), 5))
+                    .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
+                            .contains("InfluxDB rejected a batch of 5 points")
+                            .contains("HTTP 401 {\"error\":\"scripted 401\"}"));
+        }
+    }
+}
