@@ -1,0 +1,707 @@
+package org.citytwin.model.catalog;
+
+import org.citytwin.model.CitySource;
+import org.citytwin.model.Durations;
+import org.citytwin.model.asset.AssetType;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.asset.AttributeDef;
+import org.citytwin.model.asset.AttributeType;
+import org.citytwin.model.asset.EventKindDef;
+import org.citytwin.model.asset.MetricDef;
+import org.citytwin.model.asset.MetricKind;
+import org.citytwin.model.topology.AreaLevel;
+import org.citytwin.model.yaml.YamlNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates the indicator catalog (one YAML file per category, see docs/catalog.md).
+ * Every error is collected with file, line and indicator id; any error rejects the whole catalog.
+ */
+public final class CatalogLoader {
+    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Set<String> CEL_RESERVED = Set.of("in", "as", "break", "const", "continue", "else",
+            "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void",
+            "while", "true", "false", "null", "value", "online");
+    private static final Set<String> INDICATOR_KEYS = Set.of("id", "zh", "en", "unit", "reads", "filter", "condition",
+            "aggregation", "tick", "window", "levels", "alert", "formula", "resolution");
+    private static final Set<String> TEMPLATE_KEYS = Set.of("prefix", "label", "asset", "metrics", "event", "events",
+            "attributes", "aggregations", "filter", "tick", "window", "levels");
+
+    private final AssetTypes types;
+    private final Expressions expressions;
+    private final List<CatalogError> errors = new ArrayList<>();
+
+    private CatalogLoader(AssetTypes types) {
+        this.types = types;
+        this.expressions = new Expressions(types);
+    }
+
+    /** Loads the catalog of a classpath city name or directory, with that city's asset types. */
+    public static Catalog load(String cityOrDir) {
+        CitySource src = CitySource.of(cityOrDir);
+        return load(src, AssetTypes.load(src));
+    }
+
+    /** Loads {@code catalog/*.yaml} of {@code src}; throws {@link CatalogException} listing every error. */
+    public static Catalog load(CitySource src, AssetTypes types) {
+        List<String> files = src.catalogFiles();
+        List<Source> sources = new ArrayList<>();
+        for (String f : files) {
+            sources.add(new Source(src.display(f), () -> src.open(f)));
+        }
+        return load(sources, types);
+    }
+
+    /** A catalog file: a display name and how to open it. */
+    public record Source(String name, Opener opener) {
+    }
+
+    /** Opens a catalog file. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    public static Catalog load(List<Source> files, AssetTypes types) {
+        return new CatalogLoader(types).run(files);
+    }
+
+    private void error(String file, int line, String id, String message) {
+        errors.add(new CatalogError(file, line, id, message));
+    }
+
+    private Catalog run(List<Source> files) {
+        List<Category> categories = new ArrayList<>();
+        List<Draft> drafts = new ArrayList<>();
+        Map<String, Category> categoryIds = new HashMap<>();
+        if (files.isEmpty()) {
+            error("catalog", 0, null, "no catalog files found");
+        }
+        for (Source f : files) {
+            YamlNode root;
+            List<String> dupKeys = new ArrayList<>();
+            try (InputStream in = f.opener().open()) {
+                root = YamlNode.parse(in, dupKeys);
+            } catch (IOException | RuntimeException e) {
+                String msg = String.valueOf(e.getMessage());
+                int line = 0;
+                java.util.regex.Matcher m = Pattern.compile("line: (\\d+)").matcher(msg);
+                if (m.find()) {
+                    line = Integer.parseInt(m.group(1));
+                }
+                error(f.name(), line, null, "YAML syntax error: " + msg.lines().findFirst().orElse(msg));
+                continue;
+            }
+            for (String d : dupKeys) {
+                int colon = d.indexOf(": ");
+                error(f.name(), Integer.parseInt(d.substring(0, colon)), null, "duplicate key '" + d.substring(colon + 2) + "'");
+            }
+            String cat = root.text("category", null);
+            if (cat == null || !ID.matcher(cat).matches()) {
+                error(f.name(), root.line(), null, "missing or bad 'category' (snake_case id)");
+                continue;
+            }
+            Category c = new Category(cat, root.text("zh", null), root.text("en", null), f.name());
+            if (c.zh() == null || c.en() == null) {
+                error(f.name(), root.line(), null, "category " + cat + " needs zh and en names");
+            }
+            if (categoryIds.containsKey(cat)) {
+                error(f.name(), root.line(), null, "category " + cat + " is also defined in " + categoryIds.get(cat).file());
+                continue;
+            }
+            categoryIds.put(cat, c);
+            categories.add(c);
+            YamlNode defaults = root.get("defaults");
+            YamlNode list = root.get("indicators");
+            for (YamlNode n : list == null ? List.<YamlNode>of() : list.items()) {
+                Draft d = explicit(n, f.name(), cat, defaults);
+                if (d != null) {
+                    drafts.add(d);
+                }
+            }
+            YamlNode exp = root.get("expand");
+            for (YamlNode t : exp == null ? List.<YamlNode>of() : exp.items()) {
+                drafts.addAll(expand(t, f.name(), cat, defaults));
+            }
+        }
+        // Duplicate ids.
+        Map<String, Draft> byId = new LinkedHashMap<>();
+        for (Draft d : drafts) {
+            Draft first = byId.putIfAbsent(d.id, d);
+            if (first != null) {
+                error(d.file, d.line, d.id, "duplicate id (first defined at " + first.file + ":" + first.line + ")");
+            }
+        }
+        // Sources, filters, units, thresholds.
+        for (Draft d : byId.values()) {
+            checkSource(d);
+        }
+        // Derived: formulas, cycles, periods and levels.
+        expressions.declareIndicators(byId.keySet());
+        for (Draft d : byId.values()) {
+            if (d.source == SourceKind.DERIVED) {
+                Expressions.Compiled c = expressions.compileFormula(d.formula);
+                c.errors().forEach(e -> error(d.file, d.line, d.id, e));
+                d.references = c.references();
+            }
+        }
+        checkCycles(byId);
+        List<Indicator> out = new ArrayList<>();
+        if (errors.isEmpty()) {
+            for (Draft d : order(byId)) {
+                resolveDerived(d, byId);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new CatalogException(errors);
+        }
+        for (Draft d : byId.values()) {
+            out.add(d.toIndicator());
+        }
+        return new Catalog(categories, out);
+    }
+
+    // ---------------------------------------------------------------- drafts
+
+    /** An indicator while it is being validated. */
+    private static final class Draft {
+        String id, zh, en, unit, category, assetType, metric, event, attribute, filter, condition, formula, file;
+        SourceKind source;
+        Aggregation aggregation;
+        long periodMs;
+        List<AreaLevel> levels;
+        boolean levelsDeclared;
+        Alert alert;
+        double resolution = Double.NaN;
+        int line;
+        boolean unitDeclared = true;
+        Set<String> references = Set.of();
+
+        Indicator toIndicator() {
+            return new Indicator(id, zh, en, unit, category, source, assetType, metric, event, attribute, filter,
+                    condition, aggregation, periodMs, levels, formula, alert, resolution, file, line);
+        }
+    }
+
+    private Draft explicit(YamlNode n, String file, String cat, YamlNode defaults) {
+        Draft d = new Draft();
+        d.file = file;
+        d.line = n.line();
+        d.category = cat;
+        d.id = n.text("id", null);
+        if (d.id == null) {
+            error(file, n.line(), null, "indicator without 'id'");
+            return null;
+        }
+        for (String k : n.entries().keySet()) {
+            if (!INDICATOR_KEYS.contains(k)) {
+                error(file, n.get(k).line(), d.id, "unknown key '" + k + "' (allowed: " + INDICATOR_KEYS + ")");
+            }
+        }
+        checkId(d);
+        d.zh = n.text("zh", null);
+        d.en = n.text("en", null);
+        d.unit = n.text("unit", null);
+        if (d.zh == null || d.en == null || d.zh.isBlank() || d.en.isBlank()) {
+            error(file, d.line, d.id, "needs both zh and en names");
+        }
+        if (d.unit == null) {
+            error(file, d.line, d.id, "missing unit");
+        }
+        d.filter = n.text("filter", null);
+        d.condition = n.text("condition", null);
+        d.formula = n.text("formula", null);
+        if (d.formula != null) {
+            d.source = SourceKind.DERIVED;
+            d.aggregation = Aggregation.FORMULA;
+            d.resolution = n.number("resolution", 0.0001);
+            if (n.has("reads") || n.has("aggregation") && !"formula".equals(n.text("aggregation", null))) {
+                error(file, d.line, d.id, "a formula indicator has no 'reads' and no other aggregation");
+            }
+        } else {
+            YamlNode reads = n.get("reads");
+            if (reads == null || !reads.isMap()) {
+                error(file, d.line, d.id, "missing 'reads' (or 'formula')");
+                return d;
+            }
+            d.assetType = reads.text("asset", null);
+            d.metric = reads.text("metric", null);
+            d.event = reads.text("event", null);
+            d.attribute = reads.text("attribute", null);
+            String agg = n.text("aggregation", null);
+            try {
+                d.aggregation = Aggregation.ofTag(agg);
+            } catch (RuntimeException e) {
+                error(file, d.line, d.id, "unknown aggregation '" + agg + "'");
+            }
+        }
+        timing(n, defaults, d);
+        YamlNode a = n.get("alert");
+        if (a != null) {
+            d.alert = alert(a, d);
+        }
+        return d;
+    }
+
+    private void checkId(Draft d) {
+        if (!ID.matcher(d.id).matches() || CEL_RESERVED.contains(d.id)) {
+            error(d.file, d.line, d.id, "id must be snake_case ([a-z][a-z0-9_]*) and not a CEL reserved word");
+        }
+    }
+
+    private void timing(YamlNode n, YamlNode defaults, Draft d) {
+        boolean windowed = d.source != SourceKind.DERIVED && d.metric == null
+                || (d.metric != null && isCounter(d.assetType, d.metric));
+        String key = windowed ? "window" : "tick";
+        String other = windowed ? "tick" : "window";
+        if (n.has(other) && d.source != SourceKind.DERIVED) {
+            error(d.file, n.get(other).line(), d.id, "'" + other + "' does not apply to a "
+                    + (windowed ? "windowed (counter/event)" : "state (gauge)") + " indicator; use '" + key + "'");
+        }
+        String text = n.text(key, defaults == null ? null : defaults.text(key, null));
+        if (d.source == SourceKind.DERIVED) {
+            text = n.text("tick", null);
+            d.periodMs = text == null ? 0 : Durations.parseMs(text);
+        } else {
+            d.periodMs = Durations.parseMs(text == null ? "1m" : text);
+        }
+        if (d.periodMs < 0 || (d.periodMs == 0 && d.source != SourceKind.DERIVED)) {
+            error(d.file, d.line, d.id, "bad " + key + " '" + text + "' (use e.g. 30s, 1m, 5m, 1h)");
+        }
+        YamlNode lv = n.get("levels");
+        d.levelsDeclared = lv != null;
+        if (lv == null && d.source != SourceKind.DERIVED && defaults != null) {
+            lv = defaults.get("levels");
+        }
+        List<AreaLevel> levels = new ArrayList<>();
+        if (lv == null) {
+            if (d.source != SourceKind.DERIVED) {
+                levels.addAll(List.of(AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET));
+            }
+        } else {
+            for (YamlNode l : lv.items()) {
+                try {
+                    AreaLevel level = AreaLevel.ofTag(l.text());
+                    if (!levels.contains(level)) {
+                        levels.add(level);
+                    }
+                } catch (RuntimeException e) {
+                    error(d.file, l.line(), d.id, "unknown area level '" + l.text() + "' (city, district, street)");
+                }
+            }
+        }
+        levels.sort(null);
+        d.levels = levels;
+    }
+
+    private boolean isCounter(String assetType, String metric) {
+        AssetType t = assetType == null ? null : types.get(assetType);
+        MetricDef m = t == null ? null : t.metric(metric);
+        return m != null && m.kind() == MetricKind.COUNTER;
+    }
+
+    private Alert alert(YamlNode a, Draft d) {
+        String dir = a.text("direction", null);
+        Alert.Direction direction;
+        try {
+            direction = Alert.Direction.valueOf(String.valueOf(dir).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            error(d.file, a.line(), d.id, "alert direction must be above or below, not '" + dir + "'");
+            return null;
+        }
+        double w = a.number("warning", Double.NaN);
+        double c = a.number("critical", Double.NaN);
+        double clear = a.number("clear", w);
+        String forText = a.text("for", "0s");
+        long forMs = forText.matches("0+(ms|s|m|h|d)?") ? 0 : Durations.parseMs(forText);
+        if (Double.isNaN(w) || Double.isNaN(c) || Double.isNaN(clear)) {
+            error(d.file, a.line(), d.id, "alert needs numeric warning and critical (and clear, if given)");
+            return null;
+        }
+        if (forMs < 0) {
+            error(d.file, a.line(), d.id, "bad alert 'for' duration '" + a.text("for", null) + "'");
+        }
+        boolean ordered = direction == Alert.Direction.ABOVE ? clear <= w && w < c : clear >= w && w > c;
+        if (!ordered) {
+            error(d.file, a.line(), d.id, "alert thresholds out of order: " + direction.name().toLowerCase()
+                    + " needs " + (direction == Alert.Direction.ABOVE ? "clear <= warning < critical"
+                    : "clear >= warning > critical") + ", got clear=" + num(clear) + " warning=" + num(w)
+                    + " critical=" + num(c));
+        }
+        return new Alert(direction, w, c, clear, Math.max(forMs, 0));
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    // ---------------------------------------------------------------- templates
+
+    private static final Map<Aggregation, String[]> NAME_PATTERNS = new LinkedHashMap<>();
+
+    static {
+        NAME_PATTERNS.put(Aggregation.SUM, new String[] {"%s合计", "Total %s"});
+        NAME_PATTERNS.put(Aggregation.AVG, new String[] {"%s平均值", "Average %s"});
+        NAME_PATTERNS.put(Aggregation.MIN, new String[] {"%s最小值", "Minimum %s"});
+        NAME_PATTERNS.put(Aggregation.MAX, new String[] {"%s最大值", "Maximum %s"});
+        NAME_PATTERNS.put(Aggregation.COUNT, new String[] {"%s数量", "%s count"});
+        NAME_PATTERNS.put(Aggregation.RATE, new String[] {"每秒%s", "%s per second"});
+        NAME_PATTERNS.put(Aggregation.DISTINCT, new String[] {"%s去重数", "Distinct %s"});
+        NAME_PATTERNS.put(Aggregation.P50, new String[] {"%s中位数", "Median %s"});
+        NAME_PATTERNS.put(Aggregation.P95, new String[] {"%s95分位值", "%s, 95th percentile"});
+        NAME_PATTERNS.put(Aggregation.P99, new String[] {"%s99分位值", "%s, 99th percentile"});
+    }
+
+    private List<Draft> expand(YamlNode t, String file, String cat, YamlNode defaults) {
+        List<Draft> out = new ArrayList<>();
+        for (String k : t.entries().keySet()) {
+            if (!TEMPLATE_KEYS.contains(k)) {
+                error(file, t.get(k).line(), null, "unknown template key '" + k + "' (allowed: " + TEMPLATE_KEYS + ")");
+            }
+        }
+        String prefix = t.text("prefix", null);
+        String asset = t.text("asset", null);
+        if (prefix == null || !ID.matcher(prefix).matches()) {
+            error(file, t.line(), null, "template needs a snake_case 'prefix'");
+            return out;
+        }
+        AssetType type = asset == null ? null : types.get(asset);
+        if (asset != null && type == null) {
+            error(file, t.line(), prefix + "_*", "unknown asset type '" + asset + "'");
+            return out;
+        }
+        YamlNode label = t.get("label");
+        String lzh = label == null ? "" : label.text("zh", "");
+        String len = label == null ? "" : label.text("en", "");
+        List<Aggregation> aggs = new ArrayList<>();
+        for (String a : t.texts("aggregations")) {
+            try {
+                aggs.add(Aggregation.ofTag(a));
+            } catch (RuntimeException e) {
+                error(file, t.line(), prefix + "_*", "unknown aggregation '" + a + "'");
+            }
+        }
+        if (aggs.isEmpty()) {
+            error(file, t.line(), prefix + "_*", "template needs 'aggregations'");
+        }
+        List<String[]> subjects = new ArrayList<>(); // {metric|event, attribute|null, zh, en}
+        for (String m : t.texts("metrics")) {
+            MetricDef md = type == null ? null : type.metric(m);
+            if (type == null) {
+                error(file, t.line(), prefix + "_" + m, "template with 'metrics' needs 'asset'");
+            } else if (md == null) {
+                error(file, t.line(), prefix + "_" + m, "unknown metric '" + m + "' of asset type " + asset
+                        + " (has: " + String.join(", ", type.metrics().keySet()) + ")");
+            } else {
+                subjects.add(new String[] {m, null, lzh + md.zh(), (len.isEmpty() ? "" : len + " ") + lowerFirst(md.en(), len)});
+            }
+        }
+        List<String> events = new ArrayList<>(t.texts("events"));
+        if (t.text("event", null) != null) {
+            events.add(t.text("event", null));
+        }
+        YamlNode attrs = t.get("attributes");
+        for (String e : events) {
+            EventKindDef ek = expressions.eventKind(asset, e);
+            if (ek == null) {
+                error(file, t.line(), prefix + "_" + e, "unknown event kind '" + e + "'"
+                        + (asset == null ? "" : " of asset type " + asset));
+                continue;
+            }
+            String ezh = lzh + ek.zh();
+            String een = (len.isEmpty() ? "" : len + " ") + lowerFirst(ek.en(), len);
+            if (attrs == null) {
+                subjects.add(new String[] {null, null, ezh, een, e});
+            } else {
+                for (YamlNode a : attrs.items()) {
+                    String an = a.isScalar() ? a.text() : a.text("name", null);
+                    if (a.isScalar() || a.text("zh", null) == null || a.text("en", null) == null) {
+                        error(file, a.line(), prefix + "_" + e + "_" + an,
+                                "template attributes need names: {name: x, zh: .., en: ..}");
+                        continue;
+                    }
+                    subjects.add(new String[] {null, an, ezh + a.text("zh", null), een + " " + a.text("en", null), e});
+                }
+            }
+        }
+        for (String[] s : subjects) {
+            for (Aggregation agg : aggs) {
+                Draft d = new Draft();
+                d.file = file;
+                d.line = t.line();
+                d.category = cat;
+                d.assetType = asset;
+                d.metric = s[0];
+                d.attribute = s[1];
+                d.event = s.length > 4 ? s[4] : null;
+                d.aggregation = agg;
+                String stem = d.metric != null ? d.metric : d.event + (d.attribute == null ? "" : "_" + d.attribute);
+                d.id = prefix + "_" + stem + "_" + agg.tag();
+                checkId(d);
+                String[] pat = NAME_PATTERNS.get(agg);
+                if (pat == null) {
+                    error(file, t.line(), d.id, "aggregation " + agg.tag() + " cannot be used in a template");
+                    continue;
+                }
+                d.zh = String.format(pat[0], s[2]);
+                d.en = upperFirst(String.format(pat[1], s[3]));
+                d.filter = t.text("filter", null);
+                d.unitDeclared = false;
+                timing(t, defaults, d);
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static String lowerFirst(String s, String label) {
+        if (label.isEmpty() || s.length() < 2 || Character.isUpperCase(s.charAt(1))) {
+            return s;
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String upperFirst(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    // ---------------------------------------------------------------- source checks
+
+    private void checkSource(Draft d) {
+        if (d.source == SourceKind.DERIVED || d.aggregation == null && d.formula == null) {
+            return;
+        }
+        AssetType t = null;
+        if (d.assetType != null) {
+            t = types.get(d.assetType);
+            if (t == null) {
+                error(d.file, d.line, d.id, "unknown asset type '" + d.assetType + "'");
+                return;
+            }
+        }
+        String srcUnit;
+        double res;
+        if (d.metric != null) {
+            if (t == null) {
+                error(d.file, d.line, d.id, "reading metric '" + d.metric + "' needs an asset type");
+                return;
+            }
+            if (d.event != null) {
+                error(d.file, d.line, d.id, "reads either a metric or an event, not both");
+            }
+            MetricDef m = t.metric(d.metric);
+            if (m == null) {
+                error(d.file, d.line, d.id, "unknown metric '" + d.metric + "' of asset type " + d.assetType
+                        + " (has: " + String.join(", ", t.metrics().keySet()) + ")");
+                return;
+            }
+            d.source = m.kind() == MetricKind.COUNTER ? SourceKind.COUNTER : SourceKind.GAUGE;
+            srcUnit = m.unit();
+            res = m.resolution();
+            if (d.attribute != null) {
+                // A static attribute (capacity, rated flow) of the assets that report this gauge.
+                AttributeDef a = t.attribute(d.attribute);
+                if (m.kind() != MetricKind.GAUGE) {
+                    error(d.file, d.line, d.id, "'attribute' with a metric needs a gauge metric, " + d.metric + " is a counter");
+                    return;
+                }
+                if (a == null || a.type() != AttributeType.NUMBER) {
+                    error(d.file, d.line, d.id, (a == null ? "unknown attribute '" : "attribute is not a number: '")
+                            + d.attribute + "' of asset type " + d.assetType
+                            + " (has: " + String.join(", ", t.attributes().keySet()) + ")");
+                    return;
+                }
+                srcUnit = a.unit();
+                res = a.resolution();
+            }
+        } else if (d.event != null) {
+            d.source = SourceKind.EVENT;
+            EventKindDef ek = expressions.eventKind(d.assetType, d.event);
+            if (ek == null) {
+                error(d.file, d.line, d.id, "unknown event kind '" + d.event + "'"
+                        + (t == null ? " (no asset type declares it)" : " of asset type " + d.assetType
+                        + " (has: " + String.join(", ", t.events().keySet()) + ")"));
+                return;
+            }
+            srcUnit = "count";
+            res = 1;
+            if (d.attribute != null) {
+                AttributeDef a = ek.attributes().get(d.attribute);
+                if (a == null) {
+                    error(d.file, d.line, d.id, "unknown attribute '" + d.attribute + "' of event " + d.event
+                            + " (has: " + String.join(", ", ek.attributes().keySet()) + ")");
+                    return;
+                }
+                if (a.type() == AttributeType.NUMBER) {
+                    srcUnit = a.unit();
+                    res = a.resolution();
+                } else if (d.aggregation != Aggregation.DISTINCT && d.aggregation != Aggregation.COUNT) {
+                    error(d.file, d.line, d.id, "aggregation " + d.aggregation.tag() + " needs a number attribute, '"
+                            + d.attribute + "' is " + a.type().tag());
+                    return;
+                }
+            } else if (d.aggregation != Aggregation.COUNT && d.aggregation != Aggregation.RATE) {
+                error(d.file, d.line, d.id, "aggregation " + d.aggregation.tag()
+                        + " over events needs an 'attribute' (only count and rate work on the events themselves)");
+                return;
+            }
+        } else {
+            error(d.file, d.line, d.id, "'reads' needs a metric or an event");
+            return;
+        }
+        if (!d.aggregation.allowedFor(d.source)) {
+            error(d.file, d.line, d.id, "aggregation " + d.aggregation.tag() + " not allowed for a " + d.source.tag()
+                    + " (allowed: " + tags(Aggregation.allowed(d.source)) + ")");
+            return;
+        }
+        d.resolution = res;
+        String expected = expectedUnit(d, srcUnit);
+        if (!d.unitDeclared) {
+            d.unit = expected;
+        } else if (expected != null && d.unit != null && !expected.equals(d.unit)) {
+            error(d.file, d.line, d.id, "unit mismatch: declares '" + d.unit + "' but " + d.aggregation.tag() + " of "
+                    + (d.metric != null ? "metric " + d.metric : "event " + d.event
+                    + (d.attribute == null ? "" : "." + d.attribute)) + " is in '" + expected + "'");
+        }
+        if (d.aggregation == Aggregation.SHARE && d.condition == null) {
+            error(d.file, d.line, d.id, "share needs a 'condition' (e.g. online, or value > 0.5)");
+        }
+        if (d.condition != null && d.aggregation != Aggregation.SHARE) {
+            error(d.file, d.line, d.id, "'condition' applies to share only; use 'filter'");
+        }
+        if (d.filter != null) {
+            expressions.compileFilter(d.source, d.assetType, d.event, d.filter).errors()
+                    .forEach(e -> error(d.file, d.line, d.id, "filter: " + e));
+        }
+        if (d.condition != null) {
+            expressions.compileFilter(d.source, d.assetType, d.event, d.condition).errors()
+                    .forEach(e -> error(d.file, d.line, d.id, "condition: " + e));
+        }
+    }
+
+    private static String expectedUnit(Draft d, String srcUnit) {
+        switch (d.aggregation) {
+            case COUNT:
+            case DISTINCT:
+                return "count";
+            case SHARE:
+                return "%";
+            case RATE:
+                return srcUnit + "/s";
+            default:
+                return srcUnit;
+        }
+    }
+
+    private static String tags(Set<Aggregation> s) {
+        List<String> l = new ArrayList<>();
+        s.forEach(a -> l.add(a.tag()));
+        return String.join(", ", l);
+    }
+
+    // ---------------------------------------------------------------- derived
+
+    private void checkCycles(Map<String, Draft> byId) {
+        Map<String, Integer> state = new HashMap<>();
+        for (Draft d : byId.values()) {
+            if (d.source == SourceKind.DERIVED) {
+                visit(d, byId, state, new ArrayList<>());
+            }
+        }
+    }
+
+    private void visit(Draft d, Map<String, Draft> byId, Map<String, Integer> state, List<String> path) {
+        Integer s = state.get(d.id);
+        if (s != null && s == 2) {
+            return;
+        }
+        if (s != null && s == 1) {
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(d.id), path.size()));
+            cycle.add(d.id);
+            error(d.file, d.line, d.id, "formula cycle: " + String.join(" -> ", cycle));
+            return;
+        }
+        state.put(d.id, 1);
+        path.add(d.id);
+        for (String r : d.references) {
+            Draft dep = byId.get(r);
+            if (dep != null && dep.source == SourceKind.DERIVED) {
+                visit(dep, byId, state, path);
+            }
+        }
+        path.remove(path.size() - 1);
+        state.put(d.id, 2);
+    }
+
+    /** Derived indicators after the ones they read (valid only when there is no cycle). */
+    private static List<Draft> order(Map<String, Draft> byId) {
+        List<Draft> out = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        for (Draft d : byId.values()) {
+            topo(d, byId, done, out);
+        }
+        return out;
+    }
+
+    private static void topo(Draft d, Map<String, Draft> byId, Set<String> done, List<Draft> out) {
+        if (!done.add(d.id)) {
+            return;
+        }
+        for (String r : d.references) {
+            Draft dep = byId.get(r);
+            if (dep != null) {
+                topo(dep, byId, done, out);
+            }
+        }
+        out.add(d);
+    }
+
+    private void resolveDerived(Draft d, Map<String, Draft> byId) {
+        if (d.source != SourceKind.DERIVED) {
+            return;
+        }
+        if (d.references.isEmpty()) {
+            error(d.file, d.line, d.id, "formula reads no indicator");
+            return;
+        }
+        long period = -1;
+        Set<AreaLevel> common = EnumSet.allOf(AreaLevel.class);
+        for (String r : d.references) {
+            Draft in = byId.get(r);
+            if (period < 0) {
+                period = in.periodMs;
+            } else if (period != in.periodMs) {
+                error(d.file, d.line, d.id, "formula mixes periods: " + r + " is every " + Durations.format(in.periodMs)
+                        + ", others every " + Durations.format(period));
+                return;
+            }
+            common.retainAll(in.levels);
+        }
+        if (d.periodMs > 0 && d.periodMs != period) {
+            error(d.file, d.line, d.id, "tick " + Durations.format(d.periodMs) + " differs from its inputs' "
+                    + Durations.format(period));
+        }
+        d.periodMs = period;
+        if (d.levelsDeclared) {
+            for (AreaLevel l : d.levels) {
+                if (!common.contains(l)) {
+                    error(d.file, d.line, d.id, "level " + l.tag() + " is not computed for all inputs of the formula");
+                }
+            }
+        } else {
+            d.levels = new ArrayList<>(common);
+            d.levels.sort(null);
+        }
+    }
+}
