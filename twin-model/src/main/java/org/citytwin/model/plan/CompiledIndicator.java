@@ -1,0 +1,120 @@
+package org.citytwin.model.plan;
+
+import dev.cel.runtime.CelRuntime;
+import org.citytwin.model.asset.Asset;
+import org.citytwin.model.catalog.Aggregation;
+import org.citytwin.model.catalog.Expressions;
+import org.citytwin.model.catalog.Indicator;
+import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.model.topology.AreaLevel;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One slot of an {@link EvaluationPlan}: the indicator plus its compiled CEL programs. The
+ * programs are not serializable; the plan recompiles them when it is deserialized.
+ */
+public final class CompiledIndicator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int slot;
+    private final Indicator indicator;
+    /** Declared variables of the filter environment with the default used when an asset lacks the attribute. */
+    private final Map<String, Object> defaults;
+    private transient CelRuntime.Program filter;
+    private transient CelRuntime.Program condition;
+    private transient CelRuntime.Program formula;
+
+    CompiledIndicator(int slot, Indicator indicator, Map<String, Object> defaults) {
+        this.slot = slot;
+        this.indicator = indicator;
+        this.defaults = defaults;
+    }
+
+    void link(CelRuntime.Program filter, CelRuntime.Program condition, CelRuntime.Program formula) {
+        this.filter = filter;
+        this.condition = condition;
+        this.formula = formula;
+    }
+
+    public int slot() { return slot; }
+
+    public Indicator indicator() { return indicator; }
+
+    public String id() { return indicator.id(); }
+
+    public String category() { return indicator.category(); }
+
+    public Aggregation aggregation() { return indicator.aggregation(); }
+
+    public SourceKind source() { return indicator.source(); }
+
+    /** Tick (gauges, derived) or tumbling window (counters, events) in ms. */
+    public long periodMs() { return indicator.periodMs(); }
+
+    public List<AreaLevel> levels() { return indicator.levels(); }
+
+    public double resolution() { return indicator.resolution(); }
+
+    /** Gauge over a static attribute (capacity...): the attribute name, else null. */
+    public String valueAttribute() {
+        return indicator.source() == SourceKind.GAUGE ? indicator.attribute() : null;
+    }
+
+    public boolean hasFilter() { return filter != null; }
+
+    /** Whether a gauge/counter reading of an asset passes the filter ({@code value} is the increment for counters). */
+    public boolean acceptsReading(double value, boolean online, Asset asset) {
+        return filter == null || Expressions.test(filter, readingVars(value, online, asset));
+    }
+
+    /** For SHARE: whether the asset's state meets the condition. */
+    public boolean conditionHolds(double value, boolean online, Asset asset) {
+        return condition == null || Expressions.test(condition, readingVars(value, online, asset));
+    }
+
+    /** Whether an event (attributes) of an asset passes the filter. */
+    public boolean acceptsEvent(Map<String, Object> eventAttributes, Asset asset) {
+        if (filter == null) {
+            return true;
+        }
+        Map<String, Object> vars = new HashMap<>(defaults);
+        if (asset != null) {
+            asset.attributes().forEach((k, v) -> {
+                if (vars.containsKey(k)) {
+                    vars.put(k, v);
+                }
+            });
+        }
+        vars.putAll(eventAttributes);
+        return Expressions.test(filter, vars);
+    }
+
+    /** Evaluates a FORMULA over the values of the indicators it reads (by id); NaN when it cannot. */
+    public double evaluate(Map<String, Double> inputs) {
+        if (formula == null) {
+            throw new IllegalStateException(indicator.id() + " is not a formula");
+        }
+        return Expressions.evaluate(formula, inputs);
+    }
+
+    private Map<String, Object> readingVars(double value, boolean online, Asset asset) {
+        Map<String, Object> vars = new HashMap<>(defaults);
+        if (asset != null) {
+            asset.attributes().forEach((k, v) -> {
+                if (vars.containsKey(k)) {
+                    vars.put(k, v);
+                }
+            });
+        }
+        vars.put("value", value);
+        vars.put("online", online);
+        return vars;
+    }
+
+    @Override
+    public String toString() { return slot + ":" + indicator.id(); }
+}
