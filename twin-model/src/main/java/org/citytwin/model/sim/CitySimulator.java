@@ -384,7 +384,7 @@ public final class CitySimulator implements Iterable<SimRecord> {
                         return new SimRecord(c, good.key(), good.time(),
                                 j.replace("\"readings\":{\"", "\"readings\":{\"bogus_").getBytes(StandardCharsets.UTF_8));
                     }
-                    return new SimRecord(c, good.key(), good.time(),
+                    return new SimRecord(RecordClass.UNKNOWN_EVENT_KIND, good.key(), good.time(),
                             j.replace("\"event\":\"", "\"event\":\"bogus_").getBytes(StandardCharsets.UTF_8));
                 case NON_FINITE:
                     String nf = j.contains("\"readings\":{\"")

@@ -5,7 +5,7 @@ import org.citytwin.model.event.RejectReason;
 /** What a simulated record is: good, or which kind of deliberately bad record. */
 public enum RecordClass {
     GOOD(null), MALFORMED(RejectReason.MALFORMED_JSON), UNKNOWN_ASSET(RejectReason.UNKNOWN_ASSET),
-    UNKNOWN_METRIC(RejectReason.UNKNOWN_METRIC), NON_FINITE(RejectReason.NON_FINITE),
+    UNKNOWN_METRIC(RejectReason.UNKNOWN_METRIC), UNKNOWN_EVENT_KIND(RejectReason.UNKNOWN_EVENT_KIND), NON_FINITE(RejectReason.NON_FINITE),
     DUPLICATE(RejectReason.DUPLICATE), LATE(RejectReason.LATE);
 
     private final RejectReason reason;
