@@ -1,0 +1,305 @@
+package org.citytwin.jobs.engine;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.citytwin.model.catalog.Aggregation;
+import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.model.plan.CompiledIndicator;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.AreaLevel;
+
+/**
+ * The indicators of one area (keyed by area code). Gauge changes wait in buckets of the base tick
+ * until the watermark passes them, so a gauge point at tick T reflects exactly the changes
+ * effective up to T; a gauge is written at its tick when something changed in that tick. Window
+ * items go straight into their window, which is written once the watermark passes its end and
+ * re-written, same timestamp, for items arriving within the allowed lateness. Derived indicators
+ * are evaluated at T from the points written at T, once all their inputs are there.
+ */
+public final class AreaFunction extends KeyedProcessFunction<String, Contribution, IndicatorPoint> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EvaluationPlan plan;
+    private final long allowedLatenessMs;
+    private final String run;
+
+    private transient PlanIndex index;
+    private transient MapState<Integer, GaugeAccumulator> gauges;
+    private transient MapState<Long, List<Contribution>> pendingGauges;
+    private transient MapState<Long, WindowAccumulator> windows;
+    private transient MapState<Long, int[]> windowsEnding;
+    private transient MapState<Long, PointValues> written;
+
+    public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run) {
+        this.plan = plan;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.run = run;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        index = new PlanIndex(plan);
+        gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
+                TypeInformation.of(GaugeAccumulator.class)));
+        pendingGauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingGauges", Types.LONG,
+                Types.LIST(TypeInformation.of(Contribution.class))));
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
+                TypeInformation.of(WindowAccumulator.class)));
+        windowsEnding = getRuntimeContext().getMapState(new MapStateDescriptor<>("windowsEnding", Types.LONG,
+                TypeInformation.of(int[].class)));
+        written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG,
+                TypeInformation.of(PointValues.class)));
+    }
+
+    @Override
+    public void processElement(Contribution c, Context ctx, Collector<IndicatorPoint> out) throws Exception {
+        if (c.gauge) {
+            long bucket = PlanIndex.tickEnd(c.time, index.baseTickMs());
+            List<Contribution> list = pendingGauges.get(bucket);
+            if (list == null) {
+                list = new ArrayList<>(4);
+            }
+            list.add(c);
+            pendingGauges.put(bucket, list);
+            ctx.timerService().registerEventTimeTimer(bucket);
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        for (int i = 0; i < c.slots.length; i++) {
+            int slot = c.slots[i];
+            CompiledIndicator indicator = plan.slot(slot);
+            long end = PlanIndex.windowEnd(c.time, indicator.periodMs());
+            long key = windowKey(slot, end);
+            WindowAccumulator acc = windows.get(key);
+            if (acc == null) {
+                acc = new WindowAccumulator();
+                int[] ending = windowsEnding.get(end);
+                int[] next = ending == null ? new int[1] : java.util.Arrays.copyOf(ending, ending.length + 1);
+                next[next.length - 1] = slot;
+                windowsEnding.put(end, next);
+                ctx.timerService().registerEventTimeTimer(end - 1);
+                ctx.timerService().registerEventTimeTimer(end - 1 + allowedLatenessMs);
+            }
+            acc.add(c.newValues[i], c.labels[i], indicator.aggregation(), indicator.resolution());
+            windows.put(key, acc);
+            if (end - 1 <= watermark) {
+                // A late item: correct the written window in place, and what derives from it.
+                PointValues values = writtenAt(end);
+                emitWindow(ctx.getCurrentKey(), slot, end, acc, values, out);
+                written.put(end, values);
+                if (end <= watermark) {
+                    evaluateDerived(ctx.getCurrentKey(), end, values, index.dependents(slot), out);
+                    written.put(end, values);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<IndicatorPoint> out) throws Exception {
+        String area = ctx.getCurrentKey();
+        int[] ending = windowsEnding.get(time + 1);
+        if (ending != null) {
+            long end = time + 1;
+            PointValues values = writtenAt(end);
+            for (int slot : ending) {
+                emitWindow(area, slot, end, windows.get(windowKey(slot, end)), values, out);
+            }
+            written.put(end, values);
+            ctx.timerService().registerEventTimeTimer(end);
+            ctx.timerService().registerEventTimeTimer(end + allowedLatenessMs);
+        }
+        List<Contribution> due = pendingGauges.get(time);
+        if (due != null) {
+            pendingGauges.remove(time);
+            applyGauges(due, ctx);
+        }
+        if (time % index.baseTickMs() == 0) {
+            emitGauges(area, time, out, ctx);
+        }
+        PointValues values = written.get(time);
+        if (values != null) {
+            evaluateDerived(area, time, values, null, out);
+            written.put(time, values);
+        }
+        cleanUp(time);
+    }
+
+    private void applyGauges(List<Contribution> due, OnTimerContext ctx) throws Exception {
+        Map<Integer, GaugeAccumulator> changed = new HashMap<>();
+        for (Contribution c : due) {
+            for (int i = 0; i < c.slots.length; i++) {
+                int slot = c.slots[i];
+                GaugeAccumulator acc = changed.get(slot);
+                if (acc == null) {
+                    acc = gauges.get(slot);
+                    acc = acc == null ? new GaugeAccumulator() : acc;
+                    changed.put(slot, acc);
+                }
+                Aggregation aggregation = plan.slot(slot).aggregation();
+                acc.apply(c.oldValues[i], c.newValues[i], c.flags[i],
+                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+            }
+        }
+        for (Map.Entry<Integer, GaugeAccumulator> e : changed.entrySet()) {
+            gauges.put(e.getKey(), e.getValue());
+            ctx.timerService().registerEventTimeTimer(
+                    PlanIndex.tickEnd(ctx.timestamp(), plan.slot(e.getKey()).periodMs()));
+        }
+    }
+
+    private void emitGauges(String area, long time, Collector<IndicatorPoint> out, OnTimerContext ctx)
+            throws Exception {
+        PointValues values = null;
+        for (Map.Entry<Integer, GaugeAccumulator> e : gauges.entries()) {
+            GaugeAccumulator acc = e.getValue();
+            CompiledIndicator indicator = plan.slot(e.getKey());
+            if (!acc.touched || time % indicator.periodMs() != 0) {
+                continue;
+            }
+            acc.touched = false;
+            gauges.put(e.getKey(), acc);
+            double value = gaugeValue(indicator, acc);
+            if (Double.isNaN(value)) {
+                continue;
+            }
+            if (values == null) {
+                values = writtenAt(time);
+            }
+            values.put(e.getKey(), value);
+            out.collect(point(indicator, area, time, value));
+        }
+        if (values != null) {
+            written.put(time, values);
+            ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
+        }
+    }
+
+    /** The gauge's value, or NaN when it is undefined (an average, extreme or share of no assets). */
+    static double gaugeValue(CompiledIndicator indicator, GaugeAccumulator acc) {
+        double resolution = indicator.resolution();
+        return switch (indicator.aggregation()) {
+            case SUM -> scaled(acc.sum, resolution);
+            case COUNT -> indicator.indicator().condition() != null ? acc.matching : acc.included;
+            case AVG -> acc.included == 0 ? Double.NaN : scaled(acc.sum, resolution) / acc.included;
+            case MIN -> acc.included == 0 ? Double.NaN : scaled(acc.sorted[0], resolution);
+            case MAX -> acc.included == 0 ? Double.NaN : scaled(acc.sorted[acc.sorted.length - 1], resolution);
+            case SHARE -> acc.included == 0 ? Double.NaN : 100.0 * acc.matching / acc.included;
+            default -> throw new IllegalStateException(indicator.id() + ": " + indicator.aggregation()
+                    + " is not a gauge aggregation");
+        };
+    }
+
+    private void emitWindow(String area, int slot, long end, WindowAccumulator acc, PointValues values,
+            Collector<IndicatorPoint> out) {
+        CompiledIndicator indicator = plan.slot(slot);
+        double value = windowValue(indicator, acc);
+        values.put(slot, value);
+        out.collect(point(indicator, area, end, value));
+    }
+
+    static double windowValue(CompiledIndicator indicator, WindowAccumulator acc) {
+        double resolution = indicator.resolution();
+        boolean valued = indicator.source() == SourceKind.COUNTER || indicator.indicator().attribute() != null;
+        return switch (indicator.aggregation()) {
+            case COUNT -> acc.count;
+            case SUM -> scaled(acc.sum, resolution);
+            case AVG -> scaled(acc.sum, resolution) / acc.count;
+            case MAX -> scaled(acc.max, resolution);
+            case RATE -> (valued ? scaled(acc.sum, resolution) : acc.count) / (indicator.periodMs() / 1000.0);
+            case DISTINCT -> acc.distinct.length;
+            case P50, P95, P99 -> acc.quantile(indicator.aggregation().quantile());
+            default -> throw new IllegalStateException(indicator.id() + ": " + indicator.aggregation()
+                    + " is not a window aggregation");
+        };
+    }
+
+    /**
+     * Evaluates the derived indicators at {@code time} whose inputs were all written, in dependency
+     * order; {@code only} limits it to the dependents of a corrected slot (null: all).
+     */
+    private void evaluateDerived(String area, long time, PointValues values, int[] only,
+            Collector<IndicatorPoint> out) {
+        AreaLevel level = plan.topology().level(area);
+        java.util.Set<Integer> affected = null;
+        if (only != null) {
+            affected = new java.util.HashSet<>();
+            for (int s : only) {
+                affected.add(s);
+            }
+        }
+        for (int slot : plan.derivedOrder()) {
+            CompiledIndicator indicator = plan.slot(slot);
+            if (time % indicator.periodMs() != 0 || !indicator.levels().contains(level)) {
+                continue;
+            }
+            if (affected != null && !affected.contains(slot)) {
+                continue;
+            }
+            Map<String, Double> inputs = new HashMap<>();
+            boolean complete = true;
+            for (int input : index.formulaInputs(slot)) {
+                double v = values.get(input);
+                if (Double.isNaN(v)) {
+                    complete = false;
+                    break;
+                }
+                inputs.put(plan.slot(input).id(), v);
+            }
+            if (!complete) {
+                continue;
+            }
+            double value = indicator.evaluate(inputs);
+            if (Double.isFinite(value)) {
+                values.put(slot, value);
+                out.collect(point(indicator, area, time, value));
+                if (affected != null) {
+                    for (int d : index.dependents(slot)) {
+                        affected.add(d);
+                    }
+                }
+            }
+        }
+    }
+
+    private void cleanUp(long time) throws Exception {
+        long end = time + 1 - allowedLatenessMs;
+        int[] expired = windowsEnding.get(end);
+        if (expired != null) {
+            for (int slot : expired) {
+                windows.remove(windowKey(slot, end));
+            }
+            windowsEnding.remove(end);
+        }
+        written.remove(time - allowedLatenessMs);
+    }
+
+    private PointValues writtenAt(long time) throws Exception {
+        PointValues values = written.get(time);
+        return values == null ? new PointValues() : values;
+    }
+
+    private IndicatorPoint point(CompiledIndicator indicator, String area, long time, double value) {
+        return new IndicatorPoint(indicator.id(), indicator.category(), area,
+                plan.topology().level(area).name().toLowerCase(java.util.Locale.ROOT), run, time, value);
+    }
+
+    private static long windowKey(int slot, long end) {
+        return ((long) slot << 40) | (end / 1000);
+    }
+
+    static double scaled(long steps, double resolution) {
+        return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(resolution)).doubleValue();
+    }
+}

@@ -1,0 +1,354 @@
+package org.citytwin.jobs.engine;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetRegistry;
+import org.citytwin.model.asset.AssetType;
+import org.citytwin.model.asset.MetricDef;
+import org.citytwin.model.asset.MetricKind;
+import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.model.event.Event;
+import org.citytwin.model.event.RejectReason;
+import org.citytwin.model.event.Rejection;
+import org.citytwin.model.plan.CompiledIndicator;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.Area;
+import org.citytwin.model.topology.AreaLevel;
+
+/**
+ * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —
+ * each is held until the watermark passes it — and emits, per area level, what the event changes:
+ * gauge changes (the asset's old and new part in each gauge indicator reading that metric) and
+ * window items (counter increments, events). Drops duplicates, dead-letters events later than the
+ * allowed lateness, and takes assets offline after their type's silence timeout.
+ *
+ * <p>An event behind the watermark but within the allowed lateness is applied at once: its window
+ * items keep their event time (the area re-emits the corrected window); a gauge reading updates
+ * the state only if it is newer than the asset's current reading, effective just after the
+ * watermark, since ticks up to the watermark are already written.
+ */
+public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord, Contribution> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EvaluationPlan plan;
+    private final AssetRegistry registry;
+    private final long allowedLatenessMs;
+    private final OutputTag<DeadLetter> deadLetters;
+
+    private transient PlanIndex index;
+    private transient ValueState<AssetTwin> twin;
+    private transient MapState<Long, List<FeedRecord>> pending;
+    private transient MapState<String, Long> seen;
+    private transient Map<RejectReason, Counter> rejected;
+
+    public TwinFunction(EvaluationPlan plan, AssetRegistry registry, long allowedLatenessMs,
+            OutputTag<DeadLetter> deadLetters) {
+        this.plan = plan;
+        this.registry = registry;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        index = new PlanIndex(plan);
+        twin = getRuntimeContext().getState(new ValueStateDescriptor<>("twin", AssetTwin.class));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
+                Types.LIST(TypeInformation.of(FeedRecord.class))));
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
+        rejected = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE}) {
+            rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
+                    .counter("deadLetters"));
+        }
+    }
+
+    @Override
+    public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
+        Event event = record.event();
+        long watermark = ctx.timerService().currentWatermark();
+        if (event.time() <= watermark - allowedLatenessMs) {
+            reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
+                    + allowedLatenessMs + " ms behind the watermark " + watermark);
+            return;
+        }
+        String identity = identity(event);
+        if (seen.contains(identity)) {
+            reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
+            return;
+        }
+        seen.put(identity, event.time());
+        if (event.time() > watermark) {
+            List<FeedRecord> atTime = pending.get(event.time());
+            if (atTime == null) {
+                atTime = new ArrayList<>(1);
+            }
+            atTime.add(record);
+            pending.put(event.time(), atTime);
+            ctx.timerService().registerEventTimeTimer(event.time());
+        } else {
+            apply(event, watermark + 1, out, ctx);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
+        List<FeedRecord> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            for (FeedRecord record : due) {
+                apply(record.event(), record.event().time(), out, ctx);
+            }
+        }
+        AssetTwin state = twin.value();
+        if (state != null && state.online) {
+            AssetType type = typeOf(ctx.getCurrentKey());
+            if (type != null && type.silenceTimeoutMs() > 0 && state.lastSeen + type.silenceTimeoutMs() == timestamp) {
+                Asset asset = registry.get(ctx.getCurrentKey());
+                emitGauges(asset, type, index.gaugeSlots(type.name()), state, state, false, timestamp, out);
+                state.online = false;
+                twin.update(state);
+            }
+        }
+        forgetOldIdentities(ctx.timerService().currentWatermark());
+    }
+
+    private void apply(Event event, long effectiveTime, Collector<Contribution> out, Context ctx) throws Exception {
+        Asset asset = registry.get(event.assetId());
+        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
+        if (type == null) {
+            return; // the parser already rejected unknown assets; a registry change cannot reach here
+        }
+        AssetTwin state = twin.value();
+        if (state == null) {
+            state = AssetTwin.empty(index.metricCount(type.name()));
+        }
+        boolean late = effectiveTime != event.time();
+        if (!state.online) {
+            // Coming online changes the part of every gauge that reads `online`.
+            AssetTwin before = copyOf(state);
+            state.online = true;
+            emitGauges(asset, type, index.gaugeSlots(type.name()), before, state, true, effectiveTime, out);
+        }
+        if (event.time() > state.lastSeen) {
+            state.lastSeen = event.time();
+            if (type.silenceTimeoutMs() > 0) {
+                ctx.timerService().registerEventTimeTimer(state.lastSeen + type.silenceTimeoutMs());
+            }
+        }
+        WindowItems items = new WindowItems();
+        if (event.isReading()) {
+            for (Map.Entry<String, Double> reading : new TreeMap<>(event.readings()).entrySet()) {
+                MetricDef metric = type.metric(reading.getKey());
+                int position = index.metricPosition(type.name(), reading.getKey());
+                long value = metric.toFixed(reading.getValue());
+                if (metric.kind() == MetricKind.GAUGE) {
+                    if (late && state.valueTimes[position] > event.time()) {
+                        continue; // superseded by a newer reading already applied
+                    }
+                    AssetTwin before = copyOf(state);
+                    state.values[position] = value;
+                    state.valueTimes[position] = event.time();
+                    emitGauges(asset, type, plan.slotsForReading(type.name(), reading.getKey()), before, state,
+                            false, effectiveTime, out);
+                } else {
+                    if (late && state.counterTimes[position] > event.time()) {
+                        continue; // an older total cannot be placed between applied ones
+                    }
+                    long previous = state.counters[position];
+                    state.counters[position] = value;
+                    state.counterTimes[position] = event.time();
+                    if (previous != AssetTwin.NONE) {
+                        long increment = value >= previous ? value - previous : value; // a reset restarts at 0
+                        for (int slot : plan.slotsForReading(type.name(), reading.getKey())) {
+                            CompiledIndicator indicator = plan.slot(slot);
+                            if (indicator.acceptsReading(metric.fromFixed(increment), state.online, asset)) {
+                                items.add(slot, increment, null);
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
+            for (int slot : plan.slotsForEvent(type.name(), event.kind())) {
+                CompiledIndicator indicator = plan.slot(slot);
+                if (!indicator.acceptsEvent(event.attributes(), asset)) {
+                    continue;
+                }
+                String attribute = indicator.indicator().attribute();
+                Object raw = attribute == null ? null : event.attributes().get(attribute);
+                long value = raw instanceof Number n ? Math.round(n.doubleValue() / indicator.resolution()) : 0;
+                if (attribute != null && raw == null) {
+                    continue; // an event without the attribute the indicator aggregates
+                }
+                items.add(slot, value, raw == null ? null : String.valueOf(raw));
+            }
+        }
+        twin.update(state);
+        items.emit(asset.street(), event.time(), out);
+    }
+
+    /** Emits, per level, the asset's old and new part in each gauge slot. */
+    private void emitGauges(Asset asset, AssetType type, int[] slots, AssetTwin before, AssetTwin after,
+            boolean ignored, long effectiveTime, Collector<Contribution> out) {
+        if (slots.length == 0) {
+            return;
+        }
+        List<Area> areas = plan.topology().ancestorsAndSelf(asset.street());
+        for (Area area : areas) {
+            int n = 0;
+            int[] areaSlots = new int[slots.length];
+            long[] olds = new long[slots.length];
+            long[] news = new long[slots.length];
+            byte[] flags = new byte[slots.length];
+            for (int slot : slots) {
+                CompiledIndicator indicator = plan.slot(slot);
+                if (indicator.source() != SourceKind.GAUGE || !index.computedAt(slot, area.level())) {
+                    continue;
+                }
+                int position = index.metricPosition(type.name(), indicator.indicator().metric());
+                MetricDef metric = type.metric(indicator.indicator().metric());
+                byte f = 0;
+                long oldPart = part(indicator, asset, metric, before, position);
+                long newPart = part(indicator, asset, metric, after, position);
+                if (before.values[position] != AssetTwin.NONE) {
+                    double v = metric.fromFixed(before.values[position]);
+                    if (indicator.acceptsReading(v, before.online, asset)) {
+                        f |= Contribution.OLD_INCLUDED;
+                        if (indicator.conditionHolds(v, before.online, asset)) {
+                            f |= Contribution.OLD_MATCHES;
+                        }
+                    }
+                }
+                if (after.values[position] != AssetTwin.NONE) {
+                    double v = metric.fromFixed(after.values[position]);
+                    if (indicator.acceptsReading(v, after.online, asset)) {
+                        f |= Contribution.NEW_INCLUDED;
+                        if (indicator.conditionHolds(v, after.online, asset)) {
+                            f |= Contribution.NEW_MATCHES;
+                        }
+                    }
+                }
+                areaSlots[n] = slot;
+                olds[n] = oldPart;
+                news[n] = newPart;
+                flags[n] = f;
+                n++;
+            }
+            if (n > 0) {
+                out.collect(Contribution.gauge(area.code(), effectiveTime, java.util.Arrays.copyOf(areaSlots, n),
+                        java.util.Arrays.copyOf(olds, n), java.util.Arrays.copyOf(news, n),
+                        java.util.Arrays.copyOf(flags, n)));
+            }
+        }
+    }
+
+    /** The value an asset adds to a gauge: its reading, or a static attribute for attribute gauges. */
+    private static long part(CompiledIndicator indicator, Asset asset, MetricDef metric, AssetTwin state, int position) {
+        if (state.values[position] == AssetTwin.NONE) {
+            return 0;
+        }
+        String attribute = indicator.valueAttribute();
+        if (attribute != null) {
+            Object raw = asset.attributes().get(attribute);
+            return raw instanceof Number n ? Math.round(n.doubleValue() / indicator.resolution()) : 0;
+        }
+        return state.values[position];
+    }
+
+    private static AssetTwin copyOf(AssetTwin s) {
+        AssetTwin c = new AssetTwin();
+        c.values = s.values.clone();
+        c.valueTimes = s.valueTimes.clone();
+        c.counters = s.counters.clone();
+        c.counterTimes = s.counterTimes.clone();
+        c.lastSeen = s.lastSeen;
+        c.online = s.online;
+        return c;
+    }
+
+    private AssetType typeOf(String assetId) {
+        Asset asset = registry.get(assetId);
+        return asset == null ? null : plan.assetTypes().get(asset.type());
+    }
+
+    private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
+        rejected.get(reason).inc();
+        ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
+    }
+
+    /** Identities older than the allowed lateness can no longer arrive without being LATE. */
+    private void forgetOldIdentities(long watermark) throws Exception {
+        Iterator<Map.Entry<String, Long>> it = seen.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue() <= watermark - allowedLatenessMs) {
+                it.remove();
+            }
+        }
+    }
+
+    /** An event's identity for deduplication: its event id, else its time and content. */
+    static String identity(Event event) {
+        if (event.eventId() != null) {
+            return event.eventId();
+        }
+        return event.time() + "|" + (event.isReading() ? new TreeMap<>(event.readings())
+                : event.kind() + new TreeMap<>(event.attributes()));
+    }
+
+    /** Window items of one event, gathered per slot and emitted per level. */
+    private final class WindowItems {
+        private final List<Integer> slots = new ArrayList<>();
+        private final List<Long> values = new ArrayList<>();
+        private final List<String> labels = new ArrayList<>();
+
+        void add(int slot, long value, String label) {
+            slots.add(slot);
+            values.add(value);
+            labels.add(label);
+        }
+
+        void emit(String street, long time, Collector<Contribution> out) {
+            if (slots.isEmpty()) {
+                return;
+            }
+            for (Area area : plan.topology().ancestorsAndSelf(street)) {
+                List<Integer> keep = new ArrayList<>();
+                for (int i = 0; i < slots.size(); i++) {
+                    if (index.computedAt(slots.get(i), area.level())) {
+                        keep.add(i);
+                    }
+                }
+                if (keep.isEmpty()) {
+                    continue;
+                }
+                int[] s = new int[keep.size()];
+                long[] v = new long[keep.size()];
+                String[] l = new String[keep.size()];
+                for (int k = 0; k < keep.size(); k++) {
+                    s[k] = slots.get(keep.get(k));
+                    v[k] = values.get(keep.get(k));
+                    l[k] = labels.get(keep.get(k));
+                }
+                out.collect(Contribution.window(area.code(), time, s, v, l));
+            }
+        }
+    }
+}
