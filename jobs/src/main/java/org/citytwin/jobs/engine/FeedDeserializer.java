@@ -1,0 +1,39 @@
+package org.citytwin.jobs.engine;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.citytwin.model.event.EventParser;
+import org.citytwin.model.event.ParseResult;
+
+/**
+ * Parses each feed record as it is read, so event times are known at the source (per-partition
+ * watermarks). Never fails: a record that does not parse becomes a rejected {@link FeedRecord}.
+ */
+public final class FeedDeserializer implements KafkaRecordDeserializationSchema<FeedRecord> {
+
+    private static final long serialVersionUID = 1L;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final EventParser parser;
+
+    public FeedDeserializer(EventParser parser) {
+        this.parser = parser;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FeedRecord> out) {
+        byte[] payload = record.value() == null ? EMPTY : record.value();
+        out.collect(toFeedRecord(parser.parse(payload), payload, record.topic(), record.partition(), record.offset()));
+    }
+
+    static FeedRecord toFeedRecord(ParseResult result, byte[] payload, String topic, int partition, long offset) {
+        return new FeedRecord(result.event(), result.rejection(), payload, topic, partition, offset);
+    }
+
+    @Override
+    public TypeInformation<FeedRecord> getProducedType() {
+        return TypeInformation.of(FeedRecord.class);
+    }
+}

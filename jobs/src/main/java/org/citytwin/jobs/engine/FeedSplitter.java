@@ -1,0 +1,45 @@
+package org.citytwin.jobs.engine;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.citytwin.model.event.RejectReason;
+
+/** Passes accepted records on and sends rejected ones to the dead letters, counting both. */
+final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final OutputTag<DeadLetter> deadLetters;
+    private transient Counter accepted;
+    private transient Map<RejectReason, Counter> rejected;
+
+    FeedSplitter(OutputTag<DeadLetter> deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
+        rejected = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
+                    .counter("deadLetters"));
+        }
+    }
+
+    @Override
+    public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) {
+        if (record.accepted()) {
+            accepted.inc();
+            out.collect(record);
+        } else {
+            rejected.get(record.rejection().reason()).inc();
+            ctx.output(deadLetters, record.deadLetter(record.rejection()));
+        }
+    }
+}
