@@ -1,0 +1,40 @@
+package org.citytwin.jobs.engine;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.citytwin.model.event.EventParser;
+
+/** The city feed as a Flink source. */
+public final class FeedSources {
+
+    private FeedSources() {}
+
+    /**
+     * A Kafka source of parsed feed records.
+     *
+     * @param startingOffsets {@code earliest}, {@code latest} or {@code committed} (else earliest)
+     * @param bounded stop at the offsets that are the latest when the job starts (tests, replays)
+     */
+    public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
+            String startingOffsets, EventParser parser, boolean bounded) {
+        KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(switch (startingOffsets) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                    default -> throw new IllegalArgumentException(
+                            "starting offsets must be earliest, latest or committed, not " + startingOffsets);
+                })
+                .setDeserializer(new FeedDeserializer(parser))
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+}
