@@ -84,7 +84,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
         Event event = record.event();
         long watermark = ctx.timerService().currentWatermark();
-        if (event.time() <= watermark - allowedLatenessMs) {
+        if (event.time() <= lateHorizon(watermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind the watermark " + watermark);
             return;
@@ -294,11 +294,16 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
     }
 
+    /** Event times at or before this are LATE; before the first watermark nothing is. */
+    private long lateHorizon(long watermark) {
+        return watermark < Long.MIN_VALUE + allowedLatenessMs ? Long.MIN_VALUE : watermark - allowedLatenessMs;
+    }
+
     /** Identities older than the allowed lateness can no longer arrive without being LATE. */
     private void forgetOldIdentities(long watermark) throws Exception {
         Iterator<Map.Entry<String, Long>> it = seen.iterator();
         while (it.hasNext()) {
-            if (it.next().getValue() <= watermark - allowedLatenessMs) {
+            if (it.next().getValue() <= lateHorizon(watermark)) {
                 it.remove();
             }
         }
