@@ -37,6 +37,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     private transient PlanIndex index;
     private transient MapState<Integer, GaugeAccumulator> gauges;
     private transient MapState<Long, List<Contribution>> pendingGauges;
+    private transient MapState<Long, int[]> gaugesDue;
     private transient MapState<Long, WindowAccumulator> windows;
     private transient MapState<Long, int[]> windowsEnding;
     private transient MapState<Long, PointValues> written;
@@ -54,6 +55,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
                 TypeInformation.of(GaugeAccumulator.class)));
         pendingGauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingGauges", Types.LONG,
                 Types.LIST(TypeInformation.of(Contribution.class))));
+        gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
+                TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
                 TypeInformation.of(WindowAccumulator.class)));
         windowsEnding = getRuntimeContext().getMapState(new MapStateDescriptor<>("windowsEnding", Types.LONG,
@@ -125,8 +128,10 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             pendingGauges.remove(time);
             applyGauges(due, ctx);
         }
-        if (time % index.baseTickMs() == 0) {
-            emitGauges(area, time, out, ctx);
+        int[] dueGauges = gaugesDue.get(time);
+        if (dueGauges != null) {
+            gaugesDue.remove(time);
+            emitGauges(area, time, dueGauges, out, ctx);
         }
         PointValues values = written.get(time);
         if (values != null) {
@@ -138,6 +143,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     private void applyGauges(List<Contribution> due, OnTimerContext ctx) throws Exception {
         Map<Integer, GaugeAccumulator> changed = new HashMap<>();
+        Map<Long, List<Integer>> newlyDue = new HashMap<>();
         for (Contribution c : due) {
             for (int i = 0; i < c.slots.length; i++) {
                 int slot = c.slots[i];
@@ -146,6 +152,10 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
                     acc = gauges.get(slot);
                     acc = acc == null ? new GaugeAccumulator() : acc;
                     changed.put(slot, acc);
+                    if (!acc.touched) {
+                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(ctx.timestamp(), plan.slot(slot).periodMs()),
+                                t -> new ArrayList<>()).add(slot);
+                    }
                 }
                 Aggregation aggregation = plan.slot(slot).aggregation();
                 acc.apply(c.oldValues[i], c.newValues[i], c.flags[i],
@@ -154,36 +164,39 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         }
         for (Map.Entry<Integer, GaugeAccumulator> e : changed.entrySet()) {
             gauges.put(e.getKey(), e.getValue());
-            ctx.timerService().registerEventTimeTimer(
-                    PlanIndex.tickEnd(ctx.timestamp(), plan.slot(e.getKey()).periodMs()));
+        }
+        for (Map.Entry<Long, List<Integer>> e : newlyDue.entrySet()) {
+            int[] already = gaugesDue.get(e.getKey());
+            int[] slots = already == null ? new int[0] : already;
+            int at = slots.length;
+            slots = java.util.Arrays.copyOf(slots, at + e.getValue().size());
+            for (int slot : e.getValue()) {
+                slots[at++] = slot;
+            }
+            gaugesDue.put(e.getKey(), slots);
+            if (e.getKey() != ctx.timestamp()) { // the current tick is emitted by this very timer
+                ctx.timerService().registerEventTimeTimer(e.getKey());
+            }
         }
     }
 
-    private void emitGauges(String area, long time, Collector<IndicatorPoint> out, OnTimerContext ctx)
+    private void emitGauges(String area, long time, int[] due, Collector<IndicatorPoint> out, OnTimerContext ctx)
             throws Exception {
-        PointValues values = null;
-        for (Map.Entry<Integer, GaugeAccumulator> e : gauges.entries()) {
-            GaugeAccumulator acc = e.getValue();
-            CompiledIndicator indicator = plan.slot(e.getKey());
-            if (!acc.touched || time % indicator.periodMs() != 0) {
-                continue;
-            }
+        PointValues values = writtenAt(time);
+        for (int slot : due) {
+            GaugeAccumulator acc = gauges.get(slot);
+            CompiledIndicator indicator = plan.slot(slot);
             acc.touched = false;
-            gauges.put(e.getKey(), acc);
+            gauges.put(slot, acc);
             double value = gaugeValue(indicator, acc);
             if (Double.isNaN(value)) {
                 continue;
             }
-            if (values == null) {
-                values = writtenAt(time);
-            }
-            values.put(e.getKey(), value);
+            values.put(slot, value);
             out.collect(point(indicator, area, time, value));
         }
-        if (values != null) {
-            written.put(time, values);
-            ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
-        }
+        written.put(time, values);
+        ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
     }
 
     /** The gauge's value, or NaN when it is undefined (an average, extreme or share of no assets). */

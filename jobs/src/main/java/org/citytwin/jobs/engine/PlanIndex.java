@@ -24,6 +24,8 @@ final class PlanIndex {
     private final EvaluationPlan plan;
     private final Map<String, Map<String, Integer>> metricPositions = new HashMap<>();
     private final Map<String, int[]> gaugeSlotsByType = new HashMap<>();
+    private final Map<String, Map<String, int[]>> readingRoutes = new HashMap<>();
+    private final boolean[][] computedAt;
     private final int[][] formulaInputs;
     private final int[][] dependents;
     private final long baseTickMs;
@@ -36,7 +38,13 @@ final class PlanIndex {
                 positions.put(metric, positions.size());
             }
             metricPositions.put(type.name(), positions);
+            Map<String, int[]> routes = new HashMap<>();
+            for (String metric : type.metrics().keySet()) {
+                routes.put(metric, plan.slotsForReading(type.name(), metric));
+            }
+            readingRoutes.put(type.name(), routes);
         }
+        computedAt = new boolean[plan.size()][AreaLevel.values().length];
         Map<String, List<Integer>> gauges = new HashMap<>();
         long gcd = 0;
         formulaInputs = new int[plan.size()][];
@@ -52,6 +60,9 @@ final class PlanIndex {
         expressions.declareIndicators(ids);
         for (int s = 0; s < plan.size(); s++) {
             CompiledIndicator indicator = plan.slot(s);
+            for (AreaLevel level : indicator.levels()) {
+                computedAt[s][level.ordinal()] = true;
+            }
             if (indicator.source() == SourceKind.GAUGE) {
                 gauges.computeIfAbsent(indicator.indicator().assetType(), k -> new ArrayList<>()).add(s);
             }
@@ -97,7 +108,13 @@ final class PlanIndex {
     }
 
     boolean computedAt(int slot, AreaLevel level) {
-        return plan.slot(slot).levels().contains(level);
+        return computedAt[slot][level.ordinal()];
+    }
+
+    /** The slots reading a metric of an asset type (the plan's routing, without building a key per call). */
+    int[] readingSlots(String type, String metric) {
+        int[] slots = readingRoutes.getOrDefault(type, Map.of()).get(metric);
+        return slots == null ? new int[0] : slots;
     }
 
     /** The slots a formula reads, ascending. */

@@ -1,6 +1,7 @@
 package org.citytwin.jobs.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             AssetType type = typeOf(ctx.getCurrentKey());
             if (type != null && type.silenceTimeoutMs() > 0 && state.lastSeen + type.silenceTimeoutMs() == timestamp) {
                 Asset asset = registry.get(ctx.getCurrentKey());
-                emitGauges(asset, type, index.gaugeSlots(type.name()), state, state, false, timestamp, out);
+                emitGauges(asset, type, index.gaugeSlots(type.name()), state, offline(state), timestamp, out);
                 state.online = false;
                 twin.update(state);
             }
@@ -145,7 +146,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             // Coming online changes the part of every gauge that reads `online`.
             AssetTwin before = copyOf(state);
             state.online = true;
-            emitGauges(asset, type, index.gaugeSlots(type.name()), before, state, true, effectiveTime, out);
+            emitGauges(asset, type, index.gaugeSlots(type.name()), before, state, effectiveTime, out);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -166,8 +167,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     AssetTwin before = copyOf(state);
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
-                    emitGauges(asset, type, plan.slotsForReading(type.name(), reading.getKey()), before, state,
-                            false, effectiveTime, out);
+                    emitGauges(asset, type, index.readingSlots(type.name(), reading.getKey()), before, state,
+                            effectiveTime, out);
                 } else {
                     if (late && state.counterTimes[position] > event.time()) {
                         continue; // an older total cannot be placed between applied ones
@@ -177,7 +178,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     state.counterTimes[position] = event.time();
                     if (previous != AssetTwin.NONE) {
                         long increment = value >= previous ? value - previous : value; // a reset restarts at 0
-                        for (int slot : plan.slotsForReading(type.name(), reading.getKey())) {
+                        for (int slot : index.readingSlots(type.name(), reading.getKey())) {
                             CompiledIndicator indicator = plan.slot(slot);
                             if (indicator.acceptsReading(metric.fromFixed(increment), state.online, asset)) {
                                 items.add(slot, increment, null);
@@ -207,61 +208,68 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     /** Emits, per level, the asset's old and new part in each gauge slot. */
     private void emitGauges(Asset asset, AssetType type, int[] slots, AssetTwin before, AssetTwin after,
-            boolean ignored, long effectiveTime, Collector<Contribution> out) {
+            long effectiveTime, Collector<Contribution> out) {
         if (slots.length == 0) {
             return;
         }
-        List<Area> areas = plan.topology().ancestorsAndSelf(asset.street());
-        for (Area area : areas) {
-            int n = 0;
-            int[] areaSlots = new int[slots.length];
-            long[] olds = new long[slots.length];
-            long[] news = new long[slots.length];
-            byte[] flags = new byte[slots.length];
-            for (int slot : slots) {
-                CompiledIndicator indicator = plan.slot(slot);
-                if (indicator.source() != SourceKind.GAUGE || !index.computedAt(slot, area.level())) {
-                    continue;
-                }
-                int position = index.metricPosition(type.name(), indicator.indicator().metric());
-                MetricDef metric = type.metric(indicator.indicator().metric());
-                byte f = 0;
-                long oldPart = part(indicator, asset, metric, before, position);
-                long newPart = part(indicator, asset, metric, after, position);
-                if (before.values[position] != AssetTwin.NONE) {
-                    double v = metric.fromFixed(before.values[position]);
-                    if (indicator.acceptsReading(v, before.online, asset)) {
-                        f |= Contribution.OLD_INCLUDED;
-                        if (indicator.conditionHolds(v, before.online, asset)) {
-                            f |= Contribution.OLD_MATCHES;
-                        }
-                    }
-                }
-                if (after.values[position] != AssetTwin.NONE) {
-                    double v = metric.fromFixed(after.values[position]);
-                    if (indicator.acceptsReading(v, after.online, asset)) {
-                        f |= Contribution.NEW_INCLUDED;
-                        if (indicator.conditionHolds(v, after.online, asset)) {
-                            f |= Contribution.NEW_MATCHES;
-                        }
-                    }
-                }
-                areaSlots[n] = slot;
-                olds[n] = oldPart;
-                news[n] = newPart;
-                flags[n] = f;
-                n++;
+        int n = 0;
+        int[] gaugeSlots = new int[slots.length];
+        long[] olds = new long[slots.length];
+        long[] news = new long[slots.length];
+        byte[] flags = new byte[slots.length];
+        for (int slot : slots) {
+            CompiledIndicator indicator = plan.slot(slot);
+            if (indicator.source() != SourceKind.GAUGE) {
+                continue;
             }
-            if (n > 0) {
-                out.collect(Contribution.gauge(area.code(), effectiveTime, java.util.Arrays.copyOf(areaSlots, n),
-                        java.util.Arrays.copyOf(olds, n), java.util.Arrays.copyOf(news, n),
-                        java.util.Arrays.copyOf(flags, n)));
+            int position = index.metricPosition(type.name(), indicator.indicator().metric());
+            MetricDef metric = type.metric(indicator.indicator().metric());
+            gaugeSlots[n] = slot;
+            olds[n] = part(indicator, asset, before, position);
+            news[n] = part(indicator, asset, after, position);
+            flags[n] = (byte) (membership(indicator, asset, metric, before, position, Contribution.OLD_INCLUDED,
+                    Contribution.OLD_MATCHES)
+                    | membership(indicator, asset, metric, after, position, Contribution.NEW_INCLUDED,
+                            Contribution.NEW_MATCHES));
+            n++;
+        }
+        for (Area area : plan.topology().ancestorsAndSelf(asset.street())) {
+            int k = 0;
+            int[] areaSlots = new int[n];
+            long[] areaOlds = new long[n];
+            long[] areaNews = new long[n];
+            byte[] areaFlags = new byte[n];
+            for (int i = 0; i < n; i++) {
+                if (index.computedAt(gaugeSlots[i], area.level())) {
+                    areaSlots[k] = gaugeSlots[i];
+                    areaOlds[k] = olds[i];
+                    areaNews[k] = news[i];
+                    areaFlags[k] = flags[i];
+                    k++;
+                }
+            }
+            if (k > 0) {
+                out.collect(Contribution.gauge(area.code(), effectiveTime, Arrays.copyOf(areaSlots, k),
+                        Arrays.copyOf(areaOlds, k), Arrays.copyOf(areaNews, k), Arrays.copyOf(areaFlags, k)));
             }
         }
     }
 
+    /** Whether the asset, in this state, is in the gauge (passes the filter) and meets its condition. */
+    private static int membership(CompiledIndicator indicator, Asset asset, MetricDef metric, AssetTwin state,
+            int position, byte included, byte matches) {
+        if (state.values[position] == AssetTwin.NONE) {
+            return 0;
+        }
+        double value = metric.fromFixed(state.values[position]);
+        if (!indicator.acceptsReading(value, state.online, asset)) {
+            return 0;
+        }
+        return indicator.conditionHolds(value, state.online, asset) ? included | matches : included;
+    }
+
     /** The value an asset adds to a gauge: its reading, or a static attribute for attribute gauges. */
-    private static long part(CompiledIndicator indicator, Asset asset, MetricDef metric, AssetTwin state, int position) {
+    private static long part(CompiledIndicator indicator, Asset asset, AssetTwin state, int position) {
         if (state.values[position] == AssetTwin.NONE) {
             return 0;
         }
@@ -271,6 +279,12 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             return raw instanceof Number n ? Math.round(n.doubleValue() / indicator.resolution()) : 0;
         }
         return state.values[position];
+    }
+
+    private static AssetTwin offline(AssetTwin s) {
+        AssetTwin c = copyOf(s);
+        c.online = false;
+        return c;
     }
 
     private static AssetTwin copyOf(AssetTwin s) {

@@ -31,7 +31,6 @@ import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.Area;
-import org.citytwin.model.topology.AreaLevel;
 import org.citytwin.model.topology.CityTopology;
 
 /**
@@ -71,6 +70,7 @@ final class ReferenceIndicators {
     private final List<Change> changes = new ArrayList<>();
     private final Map<WindowKey, WindowItems> windows = new HashMap<>();
     private final Map<RejectReason, Long> deadLetters = new EnumMap<>(RejectReason.class);
+    private final Map<String, List<Area>> ancestors = new HashMap<>();
     private long watermark = NO_WATERMARK;
     private long maxTime = Long.MIN_VALUE;
     private long seq;
@@ -266,7 +266,7 @@ final class ReferenceIndicators {
         long period = indicator.periodMs();
         long end = Math.floorDiv(time, period) * period + period; // window [end - P, end)
         long steps = Math.round(value / indicator.resolution());
-        for (Area area : topology.ancestorsAndSelf(asset.street())) {
+        for (Area area : areasOf(asset.street())) {
             if (!indicator.levels().contains(area.level())) {
                 continue;
             }
@@ -284,6 +284,11 @@ final class ReferenceIndicators {
                 w.sketch.accept(decimal(steps, indicator.resolution()));
             }
         }
+    }
+
+    /** The street, its district and the city (cached: asked for every item and asset). */
+    private List<Area> areasOf(String street) {
+        return ancestors.computeIfAbsent(street, topology::ancestorsAndSelf);
     }
 
     /** Identity for de-duplication, per asset: the event id, else the event time and content. */
@@ -320,7 +325,7 @@ final class ReferenceIndicators {
                 long tick = Math.floorDiv(c.effective + period - 1, period) * period; // effective in (T - P, T]
                 Set<String> areas = touched.computeIfAbsent(tick, k -> new HashMap<>())
                         .computeIfAbsent(slot, k -> new HashSet<>());
-                for (Area area : topology.ancestorsAndSelf(asset.street())) {
+                for (Area area : areasOf(asset.street())) {
                     if (indicator.levels().contains(area.level())) {
                         areas.add(area.code());
                     }
@@ -335,6 +340,7 @@ final class ReferenceIndicators {
         for (Asset a : registry.all()) {
             assetsByType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(a);
         }
+        Map<VerdictKey, Verdict> verdicts = new HashMap<>();
         int next = 0;
         for (Map.Entry<Long, Map<Integer, Set<String>>> tick : touched.entrySet()) {
             long t = tick.getKey();
@@ -364,12 +370,20 @@ final class ReferenceIndicators {
                         value = raw instanceof Number n ? n.doubleValue() : 0;
                     }
                     boolean isOnline = online.getOrDefault(asset.id(), false);
-                    if (!indicator.acceptsReading(value, isOnline, asset)) {
+                    // CEL is a pure function of (value, online, attributes): re-evaluate only when they change.
+                    Verdict verdict = verdicts.get(new VerdictKey(indicator.slot(), asset.id()));
+                    if (verdict == null || verdict.value != value || verdict.online != isOnline) {
+                        boolean accepts = indicator.acceptsReading(value, isOnline, asset);
+                        verdict = new Verdict(value, isOnline, accepts,
+                                accepts && indicator.conditionHolds(value, isOnline, asset));
+                        verdicts.put(new VerdictKey(indicator.slot(), asset.id()), verdict);
+                    }
+                    if (!verdict.accepts) {
                         continue;
                     }
-                    boolean meets = indicator.conditionHolds(value, isOnline, asset);
+                    boolean meets = verdict.meets;
                     long steps = Math.round(value / indicator.resolution());
-                    for (Area area : topology.ancestorsAndSelf(asset.street())) {
+                    for (Area area : areasOf(asset.street())) {
                         GaugeSet s = sets.get(area.code());
                         if (s != null) {
                             s.add(steps, meets);
@@ -385,6 +399,11 @@ final class ReferenceIndicators {
             }
         }
     }
+
+    private record VerdictKey(int slot, String assetId) {}
+
+    /** A gauge's filter and condition for one asset state. */
+    private record Verdict(double value, boolean online, boolean accepts, boolean meets) {}
 
     /** The assets S(T) of one gauge in one area. */
     private static final class GaugeSet {
@@ -450,6 +469,10 @@ final class ReferenceIndicators {
             ids.add(plan.slot(s).id());
         }
         expressions.declareIndicators(ids);
+        Map<String, List<PointKey>> byId = new HashMap<>();
+        for (PointKey k : out.keySet()) {
+            byId.computeIfAbsent(k.id, x -> new ArrayList<>()).add(k);
+        }
         for (int slot : plan.derivedOrder()) {
             CompiledIndicator indicator = plan.slot(slot);
             List<String> inputs = new ArrayList<>();
@@ -463,9 +486,8 @@ final class ReferenceIndicators {
             }
             // Candidate (area, T): the points of the first input.
             List<PointKey> candidates = new ArrayList<>();
-            for (PointKey k : out.keySet()) {
-                if (k.id.equals(inputs.get(0)) && k.time % indicator.periodMs() == 0
-                        && indicator.levels().contains(topology.level(k.area))) {
+            for (PointKey k : byId.getOrDefault(inputs.get(0), List.of())) {
+                if (k.time % indicator.periodMs() == 0 && indicator.levels().contains(topology.level(k.area))) {
                     candidates.add(k);
                 }
             }
@@ -483,7 +505,9 @@ final class ReferenceIndicators {
                 }
                 double v = indicator.evaluate(values);
                 if (Double.isFinite(v)) {
-                    out.put(new PointKey(indicator.id(), k.area, k.time), v);
+                    PointKey key = new PointKey(indicator.id(), k.area, k.time);
+                    out.put(key, v);
+                    byId.computeIfAbsent(key.id, x -> new ArrayList<>()).add(key);
                 }
             }
         }
@@ -492,10 +516,5 @@ final class ReferenceIndicators {
     /** {@code steps × resolution} in decimal, as the semantics prescribe for exact sums. */
     static double decimal(long steps, double resolution) {
         return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(resolution)).doubleValue();
-    }
-
-    /** The level of an area code (for reports). */
-    AreaLevel levelOf(String area) {
-        return topology.level(area);
     }
 }
