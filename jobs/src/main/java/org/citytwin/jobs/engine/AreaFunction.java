@@ -300,7 +300,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     private PointValues writtenAt(long time) throws Exception {
         PointValues values = written.get(time);
-        return values == null ? new PointValues() : values;
+        return values == null ? PointValues.empty(plan.size()) : values;
     }
 
     private IndicatorPoint point(CompiledIndicator indicator, String area, long time, double value) {
