@@ -1,7 +1,5 @@
 package org.citytwin.jobs.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,25 +7,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.config.TwinConfig;
@@ -111,10 +101,6 @@ public final class DemoCommand implements Callable<Integer> {
             Thread feed = new Thread(() -> produce(kafka, sim, produced), "demo-feed");
             feed.setDaemon(true);
             feed.start();
-            Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
-            Thread deadLetterReader = new Thread(() -> countDeadLetters(kafka, deadLetters), "demo-dead-letters");
-            deadLetterReader.setDaemon(true);
-            deadLetterReader.start();
 
             Configuration options = TwinConfig.load(null, List.of(
                     "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -133,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("City: Shanghai 上海, %,d assets, %d indicators in %d categories; %d simulated hours "
                     + "ending now.%n", sim.registry().size(), catalog.size(), catalog.categories().size(), hours);
             try {
-                watch(job, kafka, influx, catalog, produced, deadLetters);
+                watch(job, influx, catalog, produced);
             } finally {
                 if (!job.getJobStatus().get().isGloballyTerminalState()) {
                     job.cancel().get(30, TimeUnit.SECONDS);
@@ -146,33 +132,32 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void watch(JobClient job, EmbeddedKafka kafka, EmbeddedInfluxDb influx, Catalog catalog,
-            AtomicLong produced, Map<String, LongAdder> deadLetters) throws Exception {
+    private void watch(JobClient job, EmbeddedInfluxDb influx, Catalog catalog, AtomicLong produced)
+            throws Exception {
         long started = System.nanoTime();
         long deadline = minutes > 0 ? started + TimeUnit.MINUTES.toNanos(minutes) : Long.MAX_VALUE;
-        long lastConsumed = 0;
-        long lastTime = started;
-        try (Admin admin = kafka.admin()) {
-            while (!stop.await(5, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                JobStatus status = job.getJobStatus().get();
-                if (status.isGloballyTerminalState()) {
-                    System.out.println("The job ended: " + status);
-                    return;
-                }
-                long consumed = admin.listConsumerGroupOffsets("twin-engine").partitionsToOffsetAndMetadata()
-                        .get().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-                long now = System.nanoTime();
-                double rate = (consumed - lastConsumed) / ((now - lastTime) / 1e9);
-                lastConsumed = consumed;
-                lastTime = now;
-                double points = single(influx, "SELECT count(value) FROM indicator");
-                System.out.printf("%n[%s] events consumed %,d of %,d produced (%,.0f events/s) | indicator points "
-                        + "written %,.0f%n", Duration.ofNanos(now - started).toSeconds() + "s", consumed,
-                        produced.get(), rate, points);
-                System.out.println("  dead letters 死信: " + (deadLetters.isEmpty() ? "none" : new TreeMap<>(deadLetters)));
-                System.out.println("  worst status per category 各类别最差状态 (city level, latest point):");
-                System.out.println(worstStatus(influx, catalog));
+        while (!stop.await(5, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                System.out.println("The job ended: " + status);
+                return;
             }
+            // The engine's own measurement: records per operator subtask, sampled every 10 s.
+            double accepted = single(influx, "SELECT sum(value) FROM engine WHERE metric = 'records_accepted'");
+            double recent = single(influx, "SELECT sum(value) FROM engine WHERE time > now() - 30s AND "
+                    + "(metric = 'records_accepted' OR (metric = 'dead_letters' AND operator = 'validate'))");
+            Map<String, Long> deadLetters = new TreeMap<>();
+            for (Map<String, Object> row : influx.query(DATABASE,
+                    "SELECT sum(value) FROM engine WHERE metric = 'dead_letters' GROUP BY reason")) {
+                deadLetters.put((String) row.get("reason"), Math.round((Double) row.get("sum")));
+            }
+            double points = single(influx, "SELECT count(value) FROM indicator");
+            System.out.printf("%n[%ds] feed: %,d records produced, %,.0f accepted, %,.0f records/s (last 30 s) | "
+                    + "indicator points written: %,.0f%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+                    produced.get(), accepted, recent / 30, points);
+            System.out.println("  dead letters 死信: " + (deadLetters.isEmpty() ? "none" : deadLetters));
+            System.out.println("  worst status per category 各类别最差状态 (city level, latest point):");
+            System.out.println(worstStatus(influx, catalog));
         }
     }
 
@@ -231,30 +216,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void countDeadLetters(EmbeddedKafka kafka, Map<String, LongAdder> counts) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "twin-demo-dead-letters");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        ObjectMapper json = new ObjectMapper();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(DEAD_LETTER_TOPIC));
-            while (true) {
-                consumer.poll(Duration.ofSeconds(1)).forEach(r -> {
-                    try {
-                        JsonNode letter = json.readTree(r.value());
-                        counts.computeIfAbsent(letter.path("reason").asText(), k -> new LongAdder()).increment();
-                    } catch (java.io.IOException e) {
-                        counts.computeIfAbsent("UNREADABLE", k -> new LongAdder()).increment();
-                    }
-                });
-            }
-        } catch (Exception e) {
-            // the broker is gone: the demo is stopping
-        }
-    }
-
     private static void printWhereTheDataIs(EmbeddedInfluxDb influx) {
         System.out.println();
         System.out.println("The demo's InfluxDB (" + influx.url() + ", database '" + DATABASE
@@ -262,6 +223,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  influx -database twin -execute \"SHOW TAG VALUES FROM indicator WITH KEY = category\"");
         System.out.println("  influx -database twin -execute \"SELECT last(value) FROM indicator WHERE level = 'city' GROUP BY id\"");
         System.out.println("  influx -database twin -execute \"SELECT value FROM indicator WHERE id = 'air_aqi_avg' AND area = '310101' AND time > now() - 6h\"");
+        System.out.println("  influx -database twin -execute \"SELECT sum(value) FROM engine WHERE metric = 'dead_letters' GROUP BY reason\"");
         System.out.println("Run the engine on your own Kafka and InfluxDB with: ./twin run --config twin.yaml (docs/configuration.md)");
     }
 }

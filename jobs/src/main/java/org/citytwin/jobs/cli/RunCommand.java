@@ -14,6 +14,7 @@ import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.DeadLetter;
+import org.citytwin.jobs.engine.EngineSample;
 import org.citytwin.jobs.engine.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
@@ -86,8 +87,8 @@ public final class RunCommand implements Callable<Integer> {
         Sink<DeadLetter> deadLetters = options.getOptional(TwinOptions.DEAD_LETTER_DIR)
                 .map(dir -> DeadLetterSinks.files(Path.of(dir)))
                 .orElseGet(() -> DeadLetterSinks.kafka(bootstrap, options.get(TwinOptions.DEAD_LETTER_TOPIC)));
-        Sink<IndicatorPoint> points = InfluxDbSink.builder(InfluxDbEndpoint.fromConfig(options, environment),
-                IndicatorPoint::toInfluxPoint).build();
+        InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, environment);
+        Sink<IndicatorPoint> points = InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint).build();
         env.setParallelism(options.get(TwinOptions.PARALLELISM));
         new IndicatorJob(plan, registry,
                 new IndicatorJob.Timing(options.get(TwinOptions.MAX_OUT_OF_ORDERNESS),
@@ -96,6 +97,8 @@ public final class RunCommand implements Callable<Integer> {
                 FeedSources.kafka(bootstrap, options.get(TwinOptions.FEED_TOPIC), options.get(TwinOptions.FEED_GROUP_ID),
                         options.get(TwinOptions.FEED_STARTING_OFFSETS), new EventParser(types, registry), bounded),
                 points, deadLetters)
+                .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
+                .withEngineSamples(InfluxDbSink.builder(influx, EngineSample::toInfluxPoint).build())
                 .build(env);
     }
 }

@@ -58,6 +58,11 @@ public final class TwinOptions {
             .withDescription("Events this far behind the watermark still correct their window (re-emitted with the "
                     + "same timestamp); later ones are dead-lettered as LATE.");
 
+    public static final ConfigOption<Duration> RETIRED_AFTER = ConfigOptions.key("twin.retired-after")
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("An asset's twin that receives nothing for this long (processing time) is dropped "
+                    + "from state (state TTL), so retired assets do not grow it forever.");
+
     public static final ConfigOption<String> REGISTRY_FILE = ConfigOptions.key("registry.file")
             .stringType().noDefaultValue()
             .withDescription("Asset registry as JSON lines (optionally .gz).");

@@ -15,15 +15,21 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final OutputTag<DeadLetter> deadLetters;
+    private final OutputTag<EngineSample> samples;
+    private final String run;
+    private transient EngineCounters counters;
     private transient Counter accepted;
     private transient Map<RejectReason, Counter> rejected;
 
-    FeedSplitter(OutputTag<DeadLetter> deadLetters) {
+    FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
         this.deadLetters = deadLetters;
+        this.samples = samples;
+        this.run = run;
     }
 
     @Override
     public void open(OpenContext context) {
+        counters = new EngineCounters("validate", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
         accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
         rejected = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
@@ -36,10 +42,13 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) {
         if (record.accepted()) {
             accepted.inc();
+            counters.count("records_accepted", "");
             out.collect(record);
         } else {
             rejected.get(record.rejection().reason()).inc();
+            counters.count("dead_letters", record.rejection().reason().name());
             ctx.output(deadLetters, record.deadLetter(record.rejection()));
         }
+        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
     }
 }

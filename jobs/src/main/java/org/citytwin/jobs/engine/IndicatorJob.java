@@ -25,6 +25,8 @@ public final class IndicatorJob {
     private final Source<FeedRecord, ?, ?> feed;
     private final Sink<IndicatorPoint> points;
     private final Sink<DeadLetter> deadLetters;
+    private Sink<EngineSample> engineSamples;
+    private Duration retiredAfter = Duration.ofDays(30);
 
     /** Event-time settings of the engine. */
     public record Timing(Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness) {}
@@ -40,19 +42,32 @@ public final class IndicatorJob {
         this.deadLetters = deadLetters;
     }
 
+    /** Also writes the engine's self-metrics (records accepted, dead letters per reason, watermark lag). */
+    public IndicatorJob withEngineSamples(Sink<EngineSample> sink) {
+        this.engineSamples = sink;
+        return this;
+    }
+
+    /** Twins of assets that send nothing for this long (processing time) are dropped from state. */
+    public IndicatorJob withRetiredAfter(Duration silence) {
+        this.retiredAfter = silence;
+        return this;
+    }
+
     /** Adds the pipeline to the environment; {@code env.execute()} runs it. */
     public void build(StreamExecutionEnvironment env) {
         OutputTag<DeadLetter> rejected = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+        OutputTag<EngineSample> samples = new OutputTag<>("engine-samples", TypeInformation.of(EngineSample.class));
         long lateness = timing.allowedLateness().toMillis();
 
         SingleOutputStreamOperator<FeedRecord> accepted = env
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
-                .process(new FeedSplitter(rejected)).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, samples, run)).name("validate").uid("validate");
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
-                .process(new TwinFunction(plan, registry, lateness, rejected)).name("asset twins").uid("twins");
+                .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, samples, run)).name("asset twins").uid("twins");
 
         SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = contributions
                 .keyBy(contribution -> contribution.area)
@@ -63,5 +78,10 @@ public final class IndicatorJob {
         DataStream<DeadLetter> allRejected = accepted.getSideOutput(rejected)
                 .union(contributions.getSideOutput(rejected));
         allRejected.sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
+
+        if (engineSamples != null) {
+            accepted.getSideOutput(samples).union(contributions.getSideOutput(samples))
+                    .sinkTo(engineSamples).name("engine metrics").uid("engine-metrics-sink");
+        }
     }
 }

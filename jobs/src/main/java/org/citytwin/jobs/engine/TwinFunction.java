@@ -1,5 +1,6 @@
 package org.citytwin.jobs.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -51,29 +53,40 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private final EvaluationPlan plan;
     private final AssetRegistry registry;
     private final long allowedLatenessMs;
+    private final Duration retiredAfter;
     private final OutputTag<DeadLetter> deadLetters;
+    private final OutputTag<EngineSample> samples;
+    private final String run;
 
     private transient PlanIndex index;
     private transient ValueState<AssetTwin> twin;
     private transient MapState<Long, List<FeedRecord>> pending;
     private transient MapState<String, Long> seen;
     private transient Map<RejectReason, Counter> rejected;
+    private transient EngineCounters counters;
 
-    public TwinFunction(EvaluationPlan plan, AssetRegistry registry, long allowedLatenessMs,
-            OutputTag<DeadLetter> deadLetters) {
+    public TwinFunction(EvaluationPlan plan, AssetRegistry registry, long allowedLatenessMs, Duration retiredAfter,
+            OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
         this.plan = plan;
         this.registry = registry;
         this.allowedLatenessMs = allowedLatenessMs;
+        this.retiredAfter = retiredAfter;
         this.deadLetters = deadLetters;
+        this.samples = samples;
+        this.run = run;
     }
 
     @Override
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
-        twin = getRuntimeContext().getState(new ValueStateDescriptor<>("twin", AssetTwin.class));
+        ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwin.class);
+        // Retired assets: a twin not written for this long is dropped (checked on access and on compaction).
+        twinDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retiredAfter).build());
+        twin = getRuntimeContext().getState(twinDescriptor);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 Types.LIST(TypeInformation.of(FeedRecord.class))));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
+        counters = new EngineCounters("twin", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
         rejected = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE}) {
             rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
@@ -305,7 +318,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
         rejected.get(reason).inc();
+        counters.count("dead_letters", reason.name());
         ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
+        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
     }
 
     /** Event times at or before this are LATE; before the first watermark nothing is. */

@@ -23,7 +23,7 @@ class TwinOptionsTest {
         for (ConfigOption<?> option : TwinOptions.all()) {
             String defaultText = option.hasDefaultValue() ? String.valueOf(option.defaultValue()) : "(none)";
             if (option.defaultValue() instanceof Duration d) {
-                defaultText = d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+                defaultText = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
             }
             assertThat(doc).as("docs/configuration.md row for %s", option.key())
                     .contains("| `" + option.key() + "` | " + defaultText + " |");
