@@ -2,6 +2,7 @@ package org.citytwin.jobs.engine;
 
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -19,6 +20,8 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     private final String run;
     private transient EngineCounters counters;
     private transient Counter accepted;
+    private transient LongCounter read;
+    private transient LongCounter deadLettered;
     private transient Map<RejectReason, Counter> rejected;
 
     FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
@@ -31,6 +34,8 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     public void open(OpenContext context) {
         counters = new EngineCounters("validate", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
         accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
+        read = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_READ);
+        deadLettered = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
         rejected = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
             rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
@@ -40,12 +45,14 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
 
     @Override
     public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) {
+        read.add(1);
         if (record.accepted()) {
             accepted.inc();
             counters.count("records_accepted", "");
             out.collect(record);
         } else {
             rejected.get(record.rejection().reason()).inc();
+            deadLettered.add(1);
             counters.count("dead_letters", record.rejection().reason().name());
             ctx.output(deadLetters, record.deadLetter(record.rejection()));
         }

@@ -18,6 +18,11 @@ import org.citytwin.model.plan.EvaluationPlan;
  */
 public final class IndicatorJob {
 
+    /** Accumulators of a run (in {@code JobExecutionResult}): read = applied + dead-lettered. */
+    public static final String RECORDS_READ = "records-read";
+    public static final String RECORDS_APPLIED = "records-applied";
+    public static final String RECORDS_DEAD_LETTERED = "records-dead-lettered";
+
     private final EvaluationPlan plan;
     private final AssetRegistry registry;
     private final Timing timing;

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -64,6 +65,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private transient MapState<String, Long> seen;
     private transient Map<RejectReason, Counter> rejected;
     private transient EngineCounters counters;
+    private transient LongCounter applied;
+    private transient LongCounter deadLettered;
 
     public TwinFunction(EvaluationPlan plan, AssetRegistry registry, long allowedLatenessMs, Duration retiredAfter,
             OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
@@ -87,6 +90,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 Types.LIST(TypeInformation.of(FeedRecord.class))));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
         counters = new EngineCounters("twin", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
+        applied = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_APPLIED);
+        deadLettered = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
         rejected = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE}) {
             rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
@@ -109,6 +114,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             return;
         }
         seen.put(identity, event.time());
+        applied.add(1);
         if (event.time() > watermark) {
             List<FeedRecord> atTime = pending.get(event.time());
             if (atTime == null) {
@@ -318,6 +324,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
         rejected.get(reason).inc();
+        deadLettered.add(1);
         counters.count("dead_letters", reason.name());
         ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
         counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
