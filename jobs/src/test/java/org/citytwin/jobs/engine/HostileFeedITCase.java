@@ -74,7 +74,7 @@ class HostileFeedITCase {
             payloads.add(noise);
         }
         payloads.add("[".repeat(100_000).getBytes(StandardCharsets.UTF_8));
-        payloads.add(("{\"asset\":\"" + "x".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8));
+        payloads.add(("{\"asset\":\"" + "x".repeat(1 << 19) + "\"}").getBytes(StandardCharsets.UTF_8));
         payloads.add(new byte[0]);
         payloads.add(null);
 
