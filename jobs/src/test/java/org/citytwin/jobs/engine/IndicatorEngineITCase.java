@@ -268,7 +268,7 @@ class IndicatorEngineITCase {
         int extra = 0;
         int different = 0;
         Map<String, Integer> differentById = new TreeMap<>();
-        for (Map.Entry<PointKey, Double> e : new TreeMap<>(sorted(expectedPoints)).entrySet()) {
+        for (Map.Entry<PointKey, Double> e : sorted(expectedPoints).entrySet()) {
             Double a = actual.get(e.getKey());
             if (a == null) {
                 missing++;
@@ -279,7 +279,7 @@ class IndicatorEngineITCase {
                 add(listed, "different " + e.getKey() + " expected " + e.getValue() + " actual " + a);
             }
         }
-        for (Map.Entry<PointKey, Double> a : new TreeMap<>(sorted(actual)).entrySet()) {
+        for (Map.Entry<PointKey, Double> a : sorted(actual).entrySet()) {
             if (!expectedPoints.containsKey(a.getKey())) {
                 extra++;
                 add(listed, "extra " + a.getKey() + " actual " + a.getValue());

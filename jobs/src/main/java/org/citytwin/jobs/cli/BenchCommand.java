@@ -1,0 +1,120 @@
+package org.citytwin.jobs.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.citytwin.embedded.EmbeddedKafka;
+import org.citytwin.jobs.engine.FeedSources;
+import org.citytwin.jobs.engine.IndicatorJob;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.event.EventParser;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.sim.CitySimulator;
+import org.citytwin.model.sim.FeedWriter;
+import org.citytwin.model.topology.CityTopology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code twin bench}: the engine's throughput on this machine. Feeds a simulated city into an
+ * embedded Kafka once, then alternates two bounded jobs over it several times: the baseline (read
+ * and parse the feed only) and the whole engine (twins, areas, all indicators; sinks discard).
+ * Reports medians and the engine/baseline ratio, which stays meaningful on a busy machine.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the engine's records/s against a parse-only baseline (medians of --runs).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--scale", defaultValue = "0.2", description = "City size (1.0 ≈ 55k assets; default: ${DEFAULT-VALUE}).")
+    double scale;
+
+    @Option(names = "--hours", defaultValue = "1", description = "Simulated hours of feed (default: ${DEFAULT-VALUE}).")
+    int hours;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each job (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--parallelism", defaultValue = "2")
+    int parallelism;
+
+    @Option(names = "--partitions", defaultValue = "4")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        AssetTypes types = AssetTypes.load("shanghai");
+        CityTopology topology = CityTopology.load("shanghai");
+        EvaluationPlan plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
+        CitySimulator sim = new CitySimulator(types, topology, CitySimulator.options().seed(1).scale(scale)
+                .badShare(0.01).duration(Duration.ofHours(hours).toMillis()));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("bench-feed", partitions);
+            long records;
+            try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                records = FeedWriter.run(sim, FeedWriter.Pace.FAST, r -> producer.send(new ProducerRecord<>(
+                        "bench-feed", r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.json())),
+                        n -> System.err.printf("\rfeeding Kafka: %,d records", n));
+                producer.flush();
+            }
+            System.err.println();
+            System.out.printf("feed: %,d records, %,d assets, %d indicators, %d partitions, parallelism %d%n",
+                    records, sim.registry().size(), plan.size(), partitions, parallelism);
+            List<Double> baseline = new ArrayList<>();
+            List<Double> engine = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                baseline.add(records / seconds(baselineJob(kafka, types, sim)));
+                engine.add(records / seconds(engineJob(kafka, types, sim, plan)));
+                System.out.printf("run %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run, runs,
+                        baseline.get(run - 1), engine.get(run - 1));
+            }
+            double b = median(baseline);
+            double e = median(engine);
+            System.out.printf("median: baseline (read + parse) %,.0f records/s, engine %,.0f records/s, "
+                    + "engine/baseline %.2f%n", b, e, e / b);
+        }
+        return 0;
+    }
+
+    private JobExecutionResult baselineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.fromSource(source(kafka, types, sim), WatermarkStrategy.noWatermarks(), "feed").sinkTo(new DiscardingSink<>());
+        return env.execute("bench baseline");
+    }
+
+    private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        new IndicatorJob(plan, sim.registry(),
+                new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "bench",
+                source(kafka, types, sim), new DiscardingSink<>(), new DiscardingSink<>())
+                .build(env);
+        return env.execute("bench engine");
+    }
+
+    private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.FeedRecord> source(
+            EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) {
+        return FeedSources.kafka(kafka.bootstrapServers(), "bench-feed", "bench-" + UUID.randomUUID(), "earliest",
+                new EventParser(types, sim.registry()), true);
+    }
+
+    private static double seconds(JobExecutionResult result) {
+        return result.getNetRuntime() / 1000.0;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+}
