@@ -217,7 +217,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printWhereTheDataIs(EmbeddedInfluxDb influx) {
-        System.out.println();
+        try {
+            System.out.printf("%nWritten: %,.0f indicator points in %,.0f series (id × area).%n",
+                    single(influx, "SELECT count(value) FROM indicator"),
+                    single(influx, "SHOW SERIES EXACT CARDINALITY FROM indicator"));
+        } catch (Exception e) {
+            System.out.println("(could not count the points written: " + e.getMessage() + ")");
+        }
         System.out.println("The demo's InfluxDB (" + influx.url() + ", database '" + DATABASE
                 + "') stops with it. Against your own InfluxDB, look at the data with InfluxQL, e.g.:");
         System.out.println("  influx -database twin -execute \"SHOW TAG VALUES FROM indicator WITH KEY = category\"");
