@@ -160,7 +160,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
         }
-        boolean late = effectiveTime != event.time();
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             AssetTwin before = copyOf(state);
@@ -180,8 +179,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 int position = index.metricPosition(type.name(), reading.getKey());
                 long value = metric.toFixed(reading.getValue());
                 if (metric.kind() == MetricKind.GAUGE) {
-                    if (late && state.valueTimes[position] > event.time()) {
-                        continue; // superseded by a newer reading already applied
+                    if (state.valueTimes[position] > event.time()) {
+                        continue; // superseded by a newer reading already applied (late, or replayed after a restore)
                     }
                     AssetTwin before = copyOf(state);
                     state.values[position] = value;
@@ -189,7 +188,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     emitGauges(asset, type, index.readingSlots(type.name(), reading.getKey()), before, state,
                             effectiveTime, out);
                 } else {
-                    if (late && state.counterTimes[position] > event.time()) {
+                    if (state.counterTimes[position] > event.time()) {
                         continue; // an older total cannot be placed between applied ones
                     }
                     long previous = state.counters[position];
