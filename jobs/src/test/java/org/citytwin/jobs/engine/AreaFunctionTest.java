@@ -1,0 +1,100 @@
+package org.citytwin.jobs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.CityTopology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The area accumulators on their own: exact gauges per tick, windows corrected in place, state cleaned up. */
+class AreaFunctionTest {
+
+    private static final EvaluationPlan PLAN = EvaluationPlan.compile(CatalogLoader.load("shanghai"),
+            AssetTypes.load("shanghai"), CityTopology.load("shanghai"));
+    private static final long MINUTE = 60_000;
+    private static final long T0 = 1_751_328_000_000L; // 2025-07-01T00:00Z, a multiple of every period
+    private static final long LATENESS = 5 * MINUTE;
+    private static final String HUANGPU = "310101";
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Contribution, IndicatorPoint> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live"),
+                c -> c.area, Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static int slot(String id) {
+        return PLAN.slotOf(id);
+    }
+
+    private void gauge(long time, String id, long oldValue, long newValue, int flags) throws Exception {
+        harness.processElement(new StreamRecord<>(Contribution.gauge(HUANGPU, time, new int[] {slot(id)},
+                new long[] {oldValue}, new long[] {newValue}, new byte[] {(byte) flags}), time));
+    }
+
+    private void item(long time, String id, long value) throws Exception {
+        harness.processElement(new StreamRecord<>(Contribution.window(HUANGPU, time, new int[] {slot(id)},
+                new long[] {value}, new String[] {null}), time));
+    }
+
+    private List<IndicatorPoint> points() {
+        List<IndicatorPoint> out = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return out;
+    }
+
+    private static IndicatorPoint point(String id, String category, long time, double value) {
+        return new IndicatorPoint(id, category, HUANGPU, "district", "live", time, value);
+    }
+
+    @Test
+    void gaugeIsWrittenAtItsTickFromExactlyTheChangesUpToIt() throws Exception {
+        int in = Contribution.NEW_INCLUDED;
+        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        gauge(T0 + MINUTE, "air_aqi_avg", 0, 63, in);          // station A reads 63
+        gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, in);      // station B reads 40
+        gauge(T0 + 6 * MINUTE, "air_aqi_avg", 63, 90, replace); // A reads 90, in the next tick
+
+        harness.processWatermark(T0 + 5 * MINUTE);
+        assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 5 * MINUTE, (63 + 40) / 2.0));
+
+        harness.processWatermark(T0 + 10 * MINUTE);
+        assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 10 * MINUTE, (90 + 40) / 2.0));
+
+        harness.processWatermark(T0 + 60 * MINUTE);
+        assertThat(points()).as("no change, no point").isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // Only the gauge's running state is kept: no pending changes, due ticks or written values.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void lateItemRewritesItsWindowWithTheSameTimestampAndWindowStateIsDroppedAfterTheLateness() throws Exception {
+        item(T0 + 2 * MINUTE, "fire_alarms_confirmed", 0);
+        harness.processWatermark(T0 + 60 * MINUTE);
+        assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 1));
+
+        item(T0 + 30 * MINUTE, "fire_alarms_confirmed", 0); // behind the watermark, within the lateness
+        assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 2));
+
+        harness.processWatermark(T0 + 60 * MINUTE + LATENESS);
+        assertThat(points()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}
