@@ -10,7 +10,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.model.event.RejectReason;
 
-/** Passes accepted records on and sends rejected ones to the dead letters, counting both. */
+/**
+ * Passes accepted records on and sends rejected ones to the dead letters, counting both. Runs
+ * right after the source, in the same subtask, so it sees each partition's records in order and
+ * stamps each with its partition's watermark: the twin decides lateness from that, not from the
+ * operator watermark, which a source subtask without partitions (or a slower partition) holds
+ * back, so the decision is the same at any parallelism.
+ */
 final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
 
     private static final long serialVersionUID = 1L;
@@ -18,13 +24,17 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     private final OutputTag<DeadLetter> deadLetters;
     private final OutputTag<EngineSample> samples;
     private final String run;
+    private final long maxOutOfOrdernessMs;
+    private transient Map<String, Long> maxTimeByPartition;
     private transient EngineCounters counters;
     private transient Counter accepted;
     private transient LongCounter read;
     private transient LongCounter deadLettered;
     private transient Map<RejectReason, Counter> rejected;
 
-    FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
+    FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run,
+            long maxOutOfOrdernessMs) {
+        this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
         this.deadLetters = deadLetters;
         this.samples = samples;
         this.run = run;
@@ -32,6 +42,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
 
     @Override
     public void open(OpenContext context) {
+        maxTimeByPartition = new java.util.HashMap<>();
         counters = new EngineCounters("validate", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
         accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
         read = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_READ);
@@ -49,7 +60,10 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
         if (record.accepted()) {
             accepted.inc();
             counters.count("records_accepted", "");
-            out.collect(record);
+            String partition = record.topic() + "/" + record.partition();
+            long maxTime = maxTimeByPartition.getOrDefault(partition, Long.MIN_VALUE);
+            out.collect(record.withPartitionWatermark(FeedWatermarks.watermarkAfter(maxTime, maxOutOfOrdernessMs)));
+            maxTimeByPartition.put(partition, Math.max(maxTime, record.event().time()));
         } else {
             rejected.get(record.rejection().reason()).inc();
             deadLettered.add(1);

@@ -37,11 +37,17 @@ public final class FeedWatermarks implements WatermarkGenerator<FeedRecord> {
             return;
         }
         maxTime = record.event().time();
-        long watermark = Math.floorDiv(maxTime - maxOutOfOrdernessMs - 1, GRANULARITY_MS) * GRANULARITY_MS;
+        long watermark = watermarkAfter(maxTime, maxOutOfOrdernessMs);
         if (watermark > emitted) {
             emitted = watermark;
             output.emitWatermark(new Watermark(watermark));
         }
+    }
+
+    /** The watermark once {@code maxTime} is the highest event time seen in a partition. */
+    static long watermarkAfter(long maxTime, long maxOutOfOrdernessMs) {
+        return maxTime == Long.MIN_VALUE ? Long.MIN_VALUE
+                : Math.floorDiv(maxTime - maxOutOfOrdernessMs - 1, GRANULARITY_MS) * GRANULARITY_MS;
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class IndicatorJob {
         SingleOutputStreamOperator<FeedRecord> accepted = env
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
-                .process(new FeedSplitter(rejected, samples, run)).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, samples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())

@@ -102,7 +102,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     @Override
     public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
         Event event = record.event();
-        long watermark = ctx.timerService().currentWatermark();
+        // The watermark this record met in its partition; the operator's may lag behind it.
+        long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
+        advanceTo(watermark, ctx, out);
         if (event.time() <= lateHorizon(watermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind the watermark " + watermark);
@@ -128,6 +130,48 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
     }
 
+    /**
+     * Brings the asset up to its partition's watermark before a record is handled: applies its
+     * waiting records up to it, in time order, and takes it offline if its silence ran out on the
+     * way — what the operator's timers do later when its watermark gets there (they then find
+     * nothing left to do).
+     */
+    private void advanceTo(long watermark, Context ctx, Collector<Contribution> out) throws Exception {
+        if (watermark <= ctx.timerService().currentWatermark()) {
+            return; // the timers have done it
+        }
+        List<Long> due = new ArrayList<>();
+        for (Long time : pending.keys()) {
+            if (time <= watermark) {
+                due.add(time);
+            }
+        }
+        java.util.Collections.sort(due);
+        for (long time : due) {
+            goOfflineIfSilentBefore(time, ctx.getCurrentKey(), out);
+            for (FeedRecord waiting : pending.get(time)) {
+                apply(waiting.event(), time, out, ctx);
+            }
+            pending.remove(time);
+        }
+        goOfflineIfSilentBefore(watermark + 1, ctx.getCurrentKey(), out);
+    }
+
+    /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
+    private void goOfflineIfSilentBefore(long time, String assetId, Collector<Contribution> out) throws Exception {
+        AssetTwin state = twin.value();
+        AssetType type = typeOf(assetId);
+        if (state == null || !state.online || type == null || type.silenceTimeoutMs() <= 0) {
+            return;
+        }
+        long offlineAt = state.lastSeen + type.silenceTimeoutMs();
+        if (offlineAt < time) {
+            emitGauges(registry.get(assetId), type, index.gaugeSlots(type.name()), state, offline(state), offlineAt, out);
+            state.online = false;
+            twin.update(state);
+        }
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
         List<FeedRecord> due = pending.get(timestamp);
@@ -137,16 +181,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 apply(record.event(), record.event().time(), out, ctx);
             }
         }
-        AssetTwin state = twin.value();
-        if (state != null && state.online) {
-            AssetType type = typeOf(ctx.getCurrentKey());
-            if (type != null && type.silenceTimeoutMs() > 0 && state.lastSeen + type.silenceTimeoutMs() == timestamp) {
-                Asset asset = registry.get(ctx.getCurrentKey());
-                emitGauges(asset, type, index.gaugeSlots(type.name()), state, offline(state), timestamp, out);
-                state.online = false;
-                twin.update(state);
-            }
-        }
+        goOfflineIfSilentBefore(timestamp + 1, ctx.getCurrentKey(), out);
         forgetOldIdentities(ctx.timerService().currentWatermark());
     }
 
