@@ -16,7 +16,7 @@ import org.citytwin.jobs.engine.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.model.event.EventParser;
+import org.citytwin.jobs.engine.RegistryRef;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
 import org.citytwin.model.sim.FeedWriter;
@@ -95,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        new IndicatorJob(plan, sim.registry(),
+        new IndicatorJob(plan, RegistryRef.of(sim.registry()),
                 new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "bench",
                 source(kafka, types, sim), new DiscardingSink<>(), new DiscardingSink<>())
                 .build(env);
@@ -105,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.FeedRecord> source(
             EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) {
         return FeedSources.kafka(kafka.bootstrapServers(), "bench-feed", "bench-" + UUID.randomUUID(), "earliest",
-                new EventParser(types, sim.registry()), true);
+                types, RegistryRef.of(sim.registry()), true);
     }
 
     private static double seconds(JobExecutionResult result) {

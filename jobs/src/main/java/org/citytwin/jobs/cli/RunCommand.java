@@ -18,6 +18,7 @@ import org.citytwin.jobs.engine.EngineSample;
 import org.citytwin.jobs.engine.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.jobs.engine.RegistryRef;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
@@ -25,7 +26,6 @@ import org.citytwin.model.CitySource;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.model.event.EventParser;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
 import picocli.CommandLine.Command;
@@ -79,10 +79,13 @@ public final class RunCommand implements Callable<Integer> {
         AssetTypes types = AssetTypes.load(source);
         CityTopology topology = CityTopology.load(source);
         EvaluationPlan plan = EvaluationPlan.compile(CatalogLoader.load(source, types), types, topology);
-        AssetRegistry registry = AssetRegistry.load(Path.of(options.getOptional(TwinOptions.REGISTRY_FILE)
-                .orElseThrow(() -> new IllegalArgumentException("option registry.file is required"))));
         String bootstrap = options.getOptional(TwinOptions.FEED_BOOTSTRAP_SERVERS)
                 .orElseThrow(() -> new IllegalArgumentException("option feed.kafka.bootstrap-servers is required"));
+        RegistryRef registry = options.getOptional(TwinOptions.REGISTRY_TOPIC)
+                .map(topic -> RegistryRef.kafkaTopic(bootstrap, topic))
+                .orElseGet(() -> RegistryRef.of(AssetRegistry.load(Path.of(options.getOptional(TwinOptions.REGISTRY_FILE)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "option registry.file or registry.kafka.topic is required"))))));
 
         Sink<DeadLetter> deadLetters = options.getOptional(TwinOptions.DEAD_LETTER_DIR)
                 .map(dir -> DeadLetterSinks.files(Path.of(dir)))
@@ -95,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
                         options.get(TwinOptions.SOURCE_IDLENESS), options.get(TwinOptions.ALLOWED_LATENESS)),
                 options.get(TwinOptions.RUN),
                 FeedSources.kafka(bootstrap, options.get(TwinOptions.FEED_TOPIC), options.get(TwinOptions.FEED_GROUP_ID),
-                        options.get(TwinOptions.FEED_STARTING_OFFSETS), new EventParser(types, registry), bounded),
+                        options.get(TwinOptions.FEED_STARTING_OFFSETS), types, registry, bounded),
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
                 .withEngineSamples(InfluxDbSink.builder(influx, EngineSample::toInfluxPoint).build())

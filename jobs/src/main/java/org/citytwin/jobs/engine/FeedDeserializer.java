@@ -4,6 +4,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.ParseResult;
 
@@ -16,10 +18,18 @@ public final class FeedDeserializer implements KafkaRecordDeserializationSchema<
     private static final long serialVersionUID = 1L;
     private static final byte[] EMPTY = new byte[0];
 
-    private final EventParser parser;
+    private final AssetTypes types;
+    private final RegistryRef registry;
+    private transient EventParser parser;
 
-    public FeedDeserializer(EventParser parser) {
-        this.parser = parser;
+    public FeedDeserializer(AssetTypes types, RegistryRef registry) {
+        this.types = types;
+        this.registry = registry;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        parser = new EventParser(types, registry.resolve());
     }
 
     @Override

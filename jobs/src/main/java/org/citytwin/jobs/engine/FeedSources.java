@@ -4,7 +4,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.citytwin.model.event.EventParser;
+import org.citytwin.model.asset.AssetTypes;
 
 /** The city feed as a Flink source. */
 public final class FeedSources {
@@ -18,7 +18,7 @@ public final class FeedSources {
      * @param bounded stop at the offsets that are the latest when the job starts (tests, replays)
      */
     public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
-            String startingOffsets, EventParser parser, boolean bounded) {
+            String startingOffsets, AssetTypes types, RegistryRef registry, boolean bounded) {
         KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -30,7 +30,7 @@ public final class FeedSources {
                     default -> throw new IllegalArgumentException(
                             "starting offsets must be earliest, latest or committed, not " + startingOffsets);
                 })
-                .setDeserializer(new FeedDeserializer(parser))
+                .setDeserializer(new FeedDeserializer(types, registry))
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());

@@ -8,7 +8,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
-import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.plan.EvaluationPlan;
 
 /**
@@ -24,7 +23,7 @@ public final class IndicatorJob {
     public static final String RECORDS_DEAD_LETTERED = "records-dead-lettered";
 
     private final EvaluationPlan plan;
-    private final AssetRegistry registry;
+    private final RegistryRef registry;
     private final Timing timing;
     private final String run;
     private final Source<FeedRecord, ?, ?> feed;
@@ -36,7 +35,7 @@ public final class IndicatorJob {
     /** Event-time settings of the engine. */
     public record Timing(Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness) {}
 
-    public IndicatorJob(EvaluationPlan plan, AssetRegistry registry, Timing timing, String run,
+    public IndicatorJob(EvaluationPlan plan, RegistryRef registry, Timing timing, String run,
             Source<FeedRecord, ?, ?> feed, Sink<IndicatorPoint> points, Sink<DeadLetter> deadLetters) {
         this.plan = plan;
         this.registry = registry;

@@ -52,7 +52,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private static final long serialVersionUID = 1L;
 
     private final EvaluationPlan plan;
-    private final AssetRegistry registry;
+    private final RegistryRef registryRef;
+    private transient AssetRegistry registry;
     private final long allowedLatenessMs;
     private final Duration retiredAfter;
     private final OutputTag<DeadLetter> deadLetters;
@@ -68,10 +69,10 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private transient LongCounter applied;
     private transient LongCounter deadLettered;
 
-    public TwinFunction(EvaluationPlan plan, AssetRegistry registry, long allowedLatenessMs, Duration retiredAfter,
+    public TwinFunction(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
             OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
         this.plan = plan;
-        this.registry = registry;
+        this.registryRef = registry;
         this.allowedLatenessMs = allowedLatenessMs;
         this.retiredAfter = retiredAfter;
         this.deadLetters = deadLetters;
@@ -82,6 +83,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     @Override
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
+        registry = registryRef.resolve();
         ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwin.class);
         // Retired assets: a twin not written for this long is dropped (checked on access and on compaction).
         twinDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retiredAfter).build());

@@ -24,7 +24,6 @@ import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.model.event.EventParser;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
 import org.citytwin.model.sim.SimRecord;
@@ -93,10 +92,10 @@ class HostileFeedITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        new IndicatorJob(plan, sim.registry(),
+        new IndicatorJob(plan, RegistryRef.of(sim.registry()),
                 new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "live",
                 FeedSources.kafka(kafka.bootstrapServers(), "hostile", "hostile-" + UUID.randomUUID(), "earliest",
-                        new EventParser(types, sim.registry()), true),
+                        types, RegistryRef.of(sim.registry()), true),
                 new DiscardingSink<>(), DeadLetterSinks.kafka(kafka.bootstrapServers(), "hostile-dead"))
                 .build(env);
         JobExecutionResult result = env.execute("hostile feed");

@@ -44,7 +44,6 @@ import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.catalog.SourceKind;
-import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -218,13 +217,13 @@ class IndicatorEngineITCase {
         String deadLetterTopic = "dead-letters-p" + parallelism;
         influx.createDatabase(database);
         kafka.createTopic(deadLetterTopic, 1);
-        EventParser parser = new EventParser(types, simulator.registry());
+        RegistryRef registry = RegistryRef.of(simulator.registry());
         KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
-                "earliest", parser, true);
+                "earliest", types, registry, true);
         InfluxDbSink<IndicatorPoint> points = InfluxDbSink.builder(
                 InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new IndicatorJob(plan, simulator.registry(), new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
+        new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
                 .build(env);
         env.setParallelism(parallelism);

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -25,7 +25,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Asset id → {@link Asset}. Loaded from a JSON-lines file (gzip when the name ends in .gz), one
  * {@code {"id","type","street","lat","lon","attributes":{..}}} per line; {@link #put} lets a
- * compacted Kafka topic keep it current.
+ * compacted Kafka topic keep it current. Thread-safe: a follower of that topic updates it while the
+ * job's tasks read it.
  */
 public final class AssetRegistry implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -41,22 +42,23 @@ public final class AssetRegistry implements Serializable {
     }
 
     /** Adds or replaces an asset; returns the previous one or null. */
-    public Asset put(Asset asset) {
+    public synchronized Asset put(Asset asset) {
         return assets.put(asset.id(), asset);
     }
 
-    public Asset remove(String id) {
+    public synchronized Asset remove(String id) {
         return assets.remove(id);
     }
 
     /** The asset with this id, or null. */
-    public Asset get(String id) {
+    public synchronized Asset get(String id) {
         return assets.get(id);
     }
 
-    public int size() { return assets.size(); }
+    public synchronized int size() { return assets.size(); }
 
-    public Collection<Asset> all() { return Collections.unmodifiableCollection(assets.values()); }
+    /** A snapshot of the registered assets, in registration order. */
+    public synchronized Collection<Asset> all() { return List.copyOf(assets.values()); }
 
     public static AssetRegistry load(Path file) {
         try (InputStream raw = Files.newInputStream(file)) {
