@@ -25,7 +25,8 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     private final OutputTag<EngineSample> samples;
     private final String run;
     private final long maxOutOfOrdernessMs;
-    private transient Map<String, Long> maxTimeByPartition;
+    /** Highest event time per partition of the feed topic (one topic per job). */
+    private transient Map<Integer, Long> maxTimeByPartition;
     private transient EngineCounters counters;
     private transient Counter accepted;
     private transient LongCounter read;
@@ -60,10 +61,11 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
         if (record.accepted()) {
             accepted.inc();
             counters.count("records_accepted", "");
-            String partition = record.topic() + "/" + record.partition();
-            long maxTime = maxTimeByPartition.getOrDefault(partition, Long.MIN_VALUE);
+            long maxTime = maxTimeByPartition.getOrDefault(record.partition(), Long.MIN_VALUE);
             out.collect(record.withPartitionWatermark(FeedWatermarks.watermarkAfter(maxTime, maxOutOfOrdernessMs)));
-            maxTimeByPartition.put(partition, Math.max(maxTime, record.event().time()));
+            if (record.event().time() > maxTime) {
+                maxTimeByPartition.put(record.partition(), record.event().time());
+            }
         } else {
             rejected.get(record.rejection().reason()).inc();
             deadLettered.add(1);

@@ -86,7 +86,10 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         registry = registryRef.resolve();
         ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwin.class);
         // Retired assets: a twin not written for this long is dropped (checked on access and on compaction).
-        twinDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retiredAfter).build());
+        twinDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retiredAfter)
+                .cleanupIncrementally(1, false)          // heap state: one entry checked per access
+                .cleanupInRocksdbCompactFilter(1000)     // RocksDB: dropped during compaction
+                .build());
         twin = getRuntimeContext().getState(twinDescriptor);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 Types.LIST(TypeInformation.of(FeedRecord.class))));
@@ -95,7 +98,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         applied = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_APPLIED);
         deadLettered = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
         rejected = new EnumMap<>(RejectReason.class);
-        for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE}) {
+        for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE, RejectReason.UNKNOWN_ASSET}) {
             rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
                     .counter("deadLetters"));
         }
@@ -104,9 +107,19 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     @Override
     public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
         Event event = record.event();
+        Asset asset = registry.get(event.assetId());
+        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
+        if (type == null) {
+            // Known to the parser, gone since (a tombstone on the registry topic).
+            reject(ctx, record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
+            return;
+        }
         // The watermark this record met in its partition; the operator's may lag behind it.
         long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
-        advanceTo(watermark, ctx, out);
+        if (watermark > ctx.timerService().currentWatermark()) {
+            // Bring the asset up to its partition's watermark first; the operator's timers will find nothing left.
+            releaseUpTo(watermark, asset, type, ctx, out);
+        }
         if (event.time() <= lateHorizon(watermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind the watermark " + watermark);
@@ -126,22 +139,30 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             }
             atTime.add(record);
             pending.put(event.time(), atTime);
-            ctx.timerService().registerEventTimeTimer(event.time());
+            ctx.timerService().registerEventTimeTimer(timerFor(event.time()));
         } else {
-            apply(event, watermark + 1, out, ctx);
+            apply(event, asset, type, watermark + 1, out, ctx);
         }
     }
 
-    /**
-     * Brings the asset up to its partition's watermark before a record is handled: applies its
-     * waiting records up to it, in time order, and takes it offline if its silence ran out on the
-     * way — what the operator's timers do later when its watermark gets there (they then find
-     * nothing left to do).
-     */
-    private void advanceTo(long watermark, Context ctx, Collector<Contribution> out) throws Exception {
-        if (watermark <= ctx.timerService().currentWatermark()) {
-            return; // the timers have done it
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
+        Asset asset = registry.get(ctx.getCurrentKey());
+        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
+        if (type != null) {
+            releaseUpTo(timestamp, asset, type, ctx, out);
+        } else {
+            pending.clear(); // the asset was removed from the registry while its records waited
         }
+        forgetOldIdentities(ctx.timerService().currentWatermark());
+    }
+
+    /**
+     * Applies the asset's waiting records with times up to {@code watermark}, in time order, and
+     * takes the asset offline where its silence ran out on the way (at lastSeen + silence).
+     */
+    private void releaseUpTo(long watermark, Asset asset, AssetType type, Context ctx, Collector<Contribution> out)
+            throws Exception {
         List<Long> due = new ArrayList<>();
         for (Long time : pending.keys()) {
             if (time <= watermark) {
@@ -150,49 +171,40 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         java.util.Collections.sort(due);
         for (long time : due) {
-            goOfflineIfSilentBefore(time, ctx.getCurrentKey(), out);
+            goOfflineIfSilentBefore(time, asset, type, out);
             for (FeedRecord waiting : pending.get(time)) {
-                apply(waiting.event(), time, out, ctx);
+                apply(waiting.event(), asset, type, time, out, ctx);
             }
             pending.remove(time);
         }
-        goOfflineIfSilentBefore(watermark + 1, ctx.getCurrentKey(), out);
+        goOfflineIfSilentBefore(watermark + 1, asset, type, out);
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
-    private void goOfflineIfSilentBefore(long time, String assetId, Collector<Contribution> out) throws Exception {
+    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, Collector<Contribution> out)
+            throws Exception {
         AssetTwin state = twin.value();
-        AssetType type = typeOf(assetId);
-        if (state == null || !state.online || type == null || type.silenceTimeoutMs() <= 0) {
+        if (state == null || !state.online || type.silenceTimeoutMs() <= 0) {
             return;
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
-            emitGauges(registry.get(assetId), type, index.gaugeSlots(type.name()), state, offline(state), offlineAt, out);
+            emitGauges(asset, type, index.gaugeSlots(type.name()), state, offline(state), offlineAt, out);
             state.online = false;
             twin.update(state);
         }
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
-        List<FeedRecord> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            for (FeedRecord record : due) {
-                apply(record.event(), record.event().time(), out, ctx);
-            }
-        }
-        goOfflineIfSilentBefore(timestamp + 1, ctx.getCurrentKey(), out);
-        forgetOldIdentities(ctx.timerService().currentWatermark());
+    /**
+     * Watermarks advance in whole seconds ({@link FeedWatermarks}), so a timer at the next whole
+     * second fires with the same watermark as one at {@code time}, and one timer serves the second.
+     */
+    private static long timerFor(long time) {
+        return Math.floorDiv(time + 999, 1000) * 1000;
     }
 
-    private void apply(Event event, long effectiveTime, Collector<Contribution> out, Context ctx) throws Exception {
-        Asset asset = registry.get(event.assetId());
-        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
-        if (type == null) {
-            return; // the parser already rejected unknown assets; a registry change cannot reach here
-        }
+    private void apply(Event event, Asset asset, AssetType type, long effectiveTime, Collector<Contribution> out,
+            Context ctx) throws Exception {
         AssetTwin state = twin.value();
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
@@ -206,7 +218,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
             if (type.silenceTimeoutMs() > 0) {
-                ctx.timerService().registerEventTimeTimer(state.lastSeen + type.silenceTimeoutMs());
+                ctx.timerService().registerEventTimeTimer(timerFor(state.lastSeen + type.silenceTimeoutMs()));
             }
         }
         WindowItems items = new WindowItems();
@@ -351,11 +363,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         c.lastSeen = s.lastSeen;
         c.online = s.online;
         return c;
-    }
-
-    private AssetType typeOf(String assetId) {
-        Asset asset = registry.get(assetId);
-        return asset == null ? null : plan.assetTypes().get(asset.type());
     }
 
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
