@@ -1,0 +1,136 @@
+package org.citytwin.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.citytwin.model.asset.AssetRegistry;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Catalog;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.event.EventParser;
+import org.citytwin.model.event.ParseResult;
+import org.citytwin.model.event.RejectReason;
+import org.citytwin.model.sim.CitySimulator;
+import org.citytwin.model.sim.SimRecord;
+import org.citytwin.model.topology.CityTopology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The analyst-facing commands as a user runs them: output, files and exit codes. */
+class CliCommandsTest {
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run twin(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new TwinCli()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void catalogStatsCountsEveryCategory() {
+        Catalog catalog = CatalogLoader.load("shanghai");
+
+        Run run = twin("catalog", "--stats");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("categories: 32, indicators: " + catalog.size() + "\n");
+        catalog.countsByCategory().forEach((category, count) ->
+                assertThat(run.out()).containsPattern("(?m)^\\s+" + category + "\\s+" + count + "$"));
+    }
+
+    @Test
+    void validateListsEveryErrorWithFileLineAndIdAndExitsNonZero(@TempDir Path dir) throws Exception {
+        copyCity(dir);
+        Path air = dir.resolve("catalog/02-air-quality.yaml");
+        List<String> lines = Files.readAllLines(air);
+        int aggregationLine = lines.indexOf("    aggregation: avg") + 1;
+        lines.set(aggregationLine - 1, "    aggregation: averge");
+        int pm25Line = lines.indexOf("  - id: air_pm25_avg") + 1;
+        lines.set(pm25Line - 1, "  - id: air_aqi_avg");
+        Files.write(air, lines);
+
+        Run run = twin("catalog", "validate", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(air + ":" + (aggregationLine - 5) + ": [air_aqi_avg] unknown aggregation 'averge'");
+        assertThat(run.err()).contains(air + ":" + pm25Line + ": [air_aqi_avg] duplicate id");
+        assertThat(run.err()).contains("catalog rejected");
+    }
+
+    @Test
+    void simulateWritesAFeedThatParsesExceptItsDeliberatelyBadRecords(@TempDir Path dir) throws Exception {
+        Path feed = dir.resolve("feed.jsonl.gz");
+        Path registryFile = dir.resolve("registry.jsonl.gz");
+
+        Run run = twin("simulate", "--seed", "5", "--duration", "PT10M", "--scale", "0.02", "--bad-share", "0.05",
+                "--out", feed.toString(), "--registry", registryFile.toString());
+
+        assertThat(run.exitCode()).isZero();
+        AssetTypes types = AssetTypes.load("shanghai");
+        CitySimulator reference = new CitySimulator(types, CityTopology.load("shanghai"), CitySimulator.options()
+                .seed(5).duration(600_000).scale(0.02).badShare(0.05)
+                .start(java.time.Instant.parse("2025-07-01T00:00:00Z").toEpochMilli()));
+        Map<RejectReason, Integer> expected = new EnumMap<>(RejectReason.class);
+        int records = 0;
+        for (SimRecord r : reference) {
+            records++;
+            RejectReason reason = r.recordClass().expectedReason();
+            if (reason != null && reason != RejectReason.DUPLICATE && reason != RejectReason.LATE) {
+                expected.merge(reason, 1, Integer::sum);
+            }
+        }
+        EventParser parser = new EventParser(types, AssetRegistry.load(registryFile));
+        Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
+        int lines = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(feed)), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; lines++) {
+                ParseResult result = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                if (!result.ok()) {
+                    rejected.merge(result.rejection().reason(), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(lines).isEqualTo(records);
+        assertThat(run.out()).contains("wrote " + String.format("%,d", records) + " records");
+        assertThat(rejected).isEqualTo(expected).isNotEmpty();
+    }
+
+    private static void copyCity(Path target) throws Exception {
+        Path source = Path.of("..", "twin-model", "src", "main", "resources", "city", "shanghai");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+    }
+}
