@@ -36,7 +36,9 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     private transient PlanIndex index;
     private transient MapState<Integer, GaugeAccumulator> gauges;
-    private transient MapState<Long, List<Contribution>> pendingGauges;
+    /** Changes waiting for the watermark, summed per (slot, base-tick bucket), and which slots each bucket has. */
+    private transient MapState<Long, GaugeAccumulator> pendingGauges;
+    private transient MapState<Long, int[]> pendingSlots;
     private transient MapState<Long, int[]> gaugesDue;
     private transient MapState<Long, WindowAccumulator> windows;
     private transient MapState<Long, int[]> windowsEnding;
@@ -54,7 +56,9 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
                 TypeInformation.of(GaugeAccumulator.class)));
         pendingGauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingGauges", Types.LONG,
-                Types.LIST(TypeInformation.of(Contribution.class))));
+                TypeInformation.of(GaugeAccumulator.class)));
+        pendingSlots = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingSlots", Types.LONG,
+                TypeInformation.of(int[].class)));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
@@ -69,12 +73,24 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     public void processElement(Contribution c, Context ctx, Collector<IndicatorPoint> out) throws Exception {
         if (c.gauge) {
             long bucket = PlanIndex.tickEnd(c.time, index.baseTickMs());
-            List<Contribution> list = pendingGauges.get(bucket);
-            if (list == null) {
-                list = new ArrayList<>(4);
+            int[] slots = pendingSlots.get(bucket);
+            int known = slots == null ? 0 : slots.length;
+            for (int i = 0; i < c.slots.length; i++) {
+                int slot = c.slots[i];
+                GaugeAccumulator waiting = pendingGauges.get(slotTimeKey(slot, bucket));
+                if (waiting == null) {
+                    waiting = new GaugeAccumulator();
+                    slots = slots == null ? new int[] {slot} : java.util.Arrays.copyOf(slots, slots.length + 1);
+                    slots[slots.length - 1] = slot;
+                }
+                Aggregation aggregation = plan.slot(slot).aggregation();
+                waiting.change(c.oldValues[i], c.newValues[i], c.flags[i],
+                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+                pendingGauges.put(slotTimeKey(slot, bucket), waiting);
             }
-            list.add(c);
-            pendingGauges.put(bucket, list);
+            if (slots != null && slots.length != known) {
+                pendingSlots.put(bucket, slots);
+            }
             ctx.timerService().registerEventTimeTimer(bucket);
             return;
         }
@@ -83,7 +99,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             int slot = c.slots[i];
             CompiledIndicator indicator = plan.slot(slot);
             long end = PlanIndex.windowEnd(c.time, indicator.periodMs());
-            long key = windowKey(slot, end);
+            long key = slotTimeKey(slot, end);
             WindowAccumulator acc = windows.get(key);
             if (acc == null) {
                 acc = new WindowAccumulator();
@@ -117,16 +133,16 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             long end = time + 1;
             PointValues values = writtenAt(end);
             for (int slot : ending) {
-                emitWindow(area, slot, end, windows.get(windowKey(slot, end)), values, out);
+                emitWindow(area, slot, end, windows.get(slotTimeKey(slot, end)), values, out);
             }
             written.put(end, values);
             ctx.timerService().registerEventTimeTimer(end);
             ctx.timerService().registerEventTimeTimer(end + allowedLatenessMs);
         }
-        List<Contribution> due = pendingGauges.get(time);
-        if (due != null) {
-            pendingGauges.remove(time);
-            applyGauges(due, ctx);
+        int[] changedSlots = pendingSlots.get(time);
+        if (changedSlots != null) {
+            pendingSlots.remove(time);
+            applyGauges(time, changedSlots, ctx);
         }
         int[] dueGauges = gaugesDue.get(time);
         if (dueGauges != null) {
@@ -141,29 +157,18 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         cleanUp(time);
     }
 
-    private void applyGauges(List<Contribution> due, OnTimerContext ctx) throws Exception {
-        Map<Integer, GaugeAccumulator> changed = new HashMap<>();
+    private void applyGauges(long bucket, int[] changedSlots, OnTimerContext ctx) throws Exception {
         Map<Long, List<Integer>> newlyDue = new HashMap<>();
-        for (Contribution c : due) {
-            for (int i = 0; i < c.slots.length; i++) {
-                int slot = c.slots[i];
-                GaugeAccumulator acc = changed.get(slot);
-                if (acc == null) {
-                    acc = gauges.get(slot);
-                    acc = acc == null ? new GaugeAccumulator() : acc;
-                    changed.put(slot, acc);
-                    if (!acc.touched) {
-                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(ctx.timestamp(), plan.slot(slot).periodMs()),
-                                t -> new ArrayList<>()).add(slot);
-                    }
-                }
-                Aggregation aggregation = plan.slot(slot).aggregation();
-                acc.apply(c.oldValues[i], c.newValues[i], c.flags[i],
-                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+        for (int slot : changedSlots) {
+            GaugeAccumulator acc = gauges.get(slot);
+            acc = acc == null ? new GaugeAccumulator() : acc;
+            if (!acc.touched) {
+                newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, plan.slot(slot).periodMs()),
+                        t -> new ArrayList<>()).add(slot);
             }
-        }
-        for (Map.Entry<Integer, GaugeAccumulator> e : changed.entrySet()) {
-            gauges.put(e.getKey(), e.getValue());
+            acc.merge(pendingGauges.get(slotTimeKey(slot, bucket)));
+            pendingGauges.remove(slotTimeKey(slot, bucket));
+            gauges.put(slot, acc);
         }
         for (Map.Entry<Long, List<Integer>> e : newlyDue.entrySet()) {
             int[] already = gaugesDue.get(e.getKey());
@@ -291,7 +296,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         int[] expired = windowsEnding.get(end);
         if (expired != null) {
             for (int slot : expired) {
-                windows.remove(windowKey(slot, end));
+                windows.remove(slotTimeKey(slot, end));
             }
             windowsEnding.remove(end);
         }
@@ -308,7 +313,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
                 plan.topology().level(area).name().toLowerCase(java.util.Locale.ROOT), run, time, value);
     }
 
-    private static long windowKey(int slot, long end) {
+    private static long slotTimeKey(int slot, long end) {
         return ((long) slot << 40) | (end / 1000);
     }
 

@@ -19,6 +19,10 @@ public final class AssetTwin {
     public long[] counterTimes;
     public long lastSeen = NONE;
     public boolean online;
+    /** Earliest time among the records waiting for the watermark (MAX_VALUE: none), so most records skip the scan. */
+    public long firstPending = Long.MAX_VALUE;
+    /** Earliest time among the remembered identities (MAX_VALUE: none), so most timers skip the scan. */
+    public long oldestIdentity = Long.MAX_VALUE;
 
     public AssetTwin() {}
 

@@ -114,23 +114,28 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             reject(ctx, record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
             return;
         }
-        // The watermark this record met in its partition; the operator's may lag behind it.
-        long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
-        if (watermark > ctx.timerService().currentWatermark()) {
-            // Bring the asset up to its partition's watermark first; the operator's timers will find nothing left.
-            releaseUpTo(watermark, asset, type, ctx, out);
+        AssetTwin state = twin.value();
+        if (state == null) {
+            state = AssetTwin.empty(index.metricCount(type.name()));
         }
+        // The watermark this record met in its partition; the operator's may lag behind it. Bring
+        // the asset up to it first; the operator's timers will find nothing left to do.
+        long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
+        releaseUpTo(watermark, asset, type, state, ctx, out);
         if (event.time() <= lateHorizon(watermark)) {
+            twin.update(state);
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind the watermark " + watermark);
             return;
         }
         String identity = identity(event);
         if (seen.contains(identity)) {
+            twin.update(state);
             reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
             return;
         }
         seen.put(identity, event.time());
+        state.oldestIdentity = Math.min(state.oldestIdentity, event.time());
         applied.add(1);
         if (event.time() > watermark) {
             List<FeedRecord> atTime = pending.get(event.time());
@@ -139,59 +144,71 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             }
             atTime.add(record);
             pending.put(event.time(), atTime);
+            state.firstPending = Math.min(state.firstPending, event.time());
             ctx.timerService().registerEventTimeTimer(timerFor(event.time()));
         } else {
-            apply(event, asset, type, watermark + 1, out, ctx);
+            apply(event, asset, type, state, watermark + 1, out, ctx);
         }
+        twin.update(state);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
+        AssetTwin state = twin.value();
+        if (state == null) {
+            return;
+        }
         Asset asset = registry.get(ctx.getCurrentKey());
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
         if (type != null) {
-            releaseUpTo(timestamp, asset, type, ctx, out);
+            releaseUpTo(timestamp, asset, type, state, ctx, out);
         } else {
             pending.clear(); // the asset was removed from the registry while its records waited
+            state.firstPending = Long.MAX_VALUE;
         }
-        forgetOldIdentities(ctx.timerService().currentWatermark());
+        forgetOldIdentities(ctx.timerService().currentWatermark(), state);
+        twin.update(state);
     }
 
     /**
      * Applies the asset's waiting records with times up to {@code watermark}, in time order, and
      * takes the asset offline where its silence ran out on the way (at lastSeen + silence).
      */
-    private void releaseUpTo(long watermark, Asset asset, AssetType type, Context ctx, Collector<Contribution> out)
-            throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long time : pending.keys()) {
-            if (time <= watermark) {
-                due.add(time);
+    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state, Context ctx,
+            Collector<Contribution> out) throws Exception {
+        if (state.firstPending <= watermark) {
+            List<Long> due = new ArrayList<>();
+            long stillWaiting = Long.MAX_VALUE;
+            for (Long time : pending.keys()) {
+                if (time <= watermark) {
+                    due.add(time);
+                } else {
+                    stillWaiting = Math.min(stillWaiting, time);
+                }
             }
-        }
-        java.util.Collections.sort(due);
-        for (long time : due) {
-            goOfflineIfSilentBefore(time, asset, type, out);
-            for (FeedRecord waiting : pending.get(time)) {
-                apply(waiting.event(), asset, type, time, out, ctx);
+            java.util.Collections.sort(due);
+            for (long time : due) {
+                goOfflineIfSilentBefore(time, asset, type, state, out);
+                for (FeedRecord waiting : pending.get(time)) {
+                    apply(waiting.event(), asset, type, state, time, out, ctx);
+                }
+                pending.remove(time);
             }
-            pending.remove(time);
+            state.firstPending = stillWaiting;
         }
-        goOfflineIfSilentBefore(watermark + 1, asset, type, out);
+        goOfflineIfSilentBefore(watermark + 1, asset, type, state, out);
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
-    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, Collector<Contribution> out)
-            throws Exception {
-        AssetTwin state = twin.value();
-        if (state == null || !state.online || type.silenceTimeoutMs() <= 0) {
+    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, AssetTwin state,
+            Collector<Contribution> out) {
+        if (!state.online || type.silenceTimeoutMs() <= 0) {
             return;
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
             emitGauges(asset, type, index.gaugeSlots(type.name()), state, offline(state), offlineAt, out);
             state.online = false;
-            twin.update(state);
         }
     }
 
@@ -203,12 +220,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         return Math.floorDiv(time + 999, 1000) * 1000;
     }
 
-    private void apply(Event event, Asset asset, AssetType type, long effectiveTime, Collector<Contribution> out,
-            Context ctx) throws Exception {
-        AssetTwin state = twin.value();
-        if (state == null) {
-            state = AssetTwin.empty(index.metricCount(type.name()));
-        }
+    /** Applies one record to the asset's state (which the caller writes back). */
+    private void apply(Event event, Asset asset, AssetType type, AssetTwin state, long effectiveTime,
+            Collector<Contribution> out, Context ctx) {
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             AssetTwin before = copyOf(state);
@@ -269,7 +283,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 items.add(slot, value, raw == null ? null : String.valueOf(raw));
             }
         }
-        twin.update(state);
         items.emit(asset.street(), event.time(), out);
     }
 
@@ -362,6 +375,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         c.counterTimes = s.counterTimes.clone();
         c.lastSeen = s.lastSeen;
         c.online = s.online;
+        c.firstPending = s.firstPending;
+        c.oldestIdentity = s.oldestIdentity;
         return c;
     }
 
@@ -379,13 +394,22 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     /** Identities older than the allowed lateness can no longer arrive without being LATE. */
-    private void forgetOldIdentities(long watermark) throws Exception {
+    private void forgetOldIdentities(long watermark, AssetTwin state) throws Exception {
+        long horizon = lateHorizon(watermark);
+        if (state.oldestIdentity > horizon) {
+            return;
+        }
+        long oldest = Long.MAX_VALUE;
         Iterator<Map.Entry<String, Long>> it = seen.iterator();
         while (it.hasNext()) {
-            if (it.next().getValue() <= lateHorizon(watermark)) {
+            long time = it.next().getValue();
+            if (time <= horizon) {
                 it.remove();
+            } else {
+                oldest = Math.min(oldest, time);
             }
         }
+        state.oldestIdentity = oldest;
     }
 
     /** An event's identity for deduplication: its event id, else its time and content. */
