@@ -3,12 +3,10 @@ package org.citytwin.jobs.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -17,7 +15,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -33,7 +30,6 @@ import org.citytwin.model.event.Rejection;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.Area;
-import org.citytwin.model.topology.AreaLevel;
 
 /**
  * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —
@@ -64,10 +60,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private transient ValueState<AssetTwin> twin;
     private transient MapState<Long, List<FeedRecord>> pending;
     private transient MapState<String, Long> seen;
-    private transient Map<RejectReason, Counter> rejected;
     private transient EngineCounters counters;
-    private transient LongCounter applied;
-    private transient LongCounter deadLettered;
 
     public TwinFunction(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
             OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
@@ -94,14 +87,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 Types.LIST(TypeInformation.of(FeedRecord.class))));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
-        counters = new EngineCounters("twin", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), run);
-        applied = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_APPLIED);
-        deadLettered = getRuntimeContext().getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
-        rejected = new EnumMap<>(RejectReason.class);
-        for (RejectReason reason : new RejectReason[] {RejectReason.DUPLICATE, RejectReason.LATE, RejectReason.UNKNOWN_ASSET}) {
-            rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name())
-                    .counter("deadLetters"));
-        }
+        counters = new EngineCounters(getRuntimeContext(), "twin", run);
     }
 
     @Override
@@ -136,7 +122,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         seen.put(identity, event.time());
         state.oldestIdentity = Math.min(state.oldestIdentity, event.time());
-        applied.add(1);
+        counters.applied();
         if (event.time() > watermark) {
             List<FeedRecord> atTime = pending.get(event.time());
             if (atTime == null) {
@@ -381,9 +367,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
-        rejected.get(reason).inc();
-        deadLettered.add(1);
-        counters.count("dead_letters", reason.name());
+        counters.deadLettered(reason);
         ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
         counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
     }
