@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4")
     int partitions;
 
+    @Option(names = "--state-backend", defaultValue = "rocksdb",
+            description = "rocksdb (as `twin run`) or hashmap (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
     @Override
     public Integer call() throws Exception {
         AssetTypes types = AssetTypes.load("shanghai");
@@ -66,8 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
                 producer.flush();
             }
             System.err.println();
-            System.out.printf("feed: %,d records, %,d assets, %d indicators, %d partitions, parallelism %d%n",
-                    records, sim.registry().size(), plan.size(), partitions, parallelism);
+            System.out.printf("feed: %,d records, %,d assets, %d indicators, %d partitions, parallelism %d, "
+                    + "state backend %s%n", records, sim.registry().size(), plan.size(), partitions, parallelism,
+                    stateBackend);
             List<Double> baseline = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
@@ -93,7 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan)
             throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
+        config.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
         new IndicatorJob(plan, RegistryRef.of(sim.registry()),
                 new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "bench",
