@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,9 +38,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     private transient PlanIndex index;
     private transient MapState<Integer, GaugeAccumulator> gauges;
-    /** Changes waiting for the watermark, summed per (slot, base-tick bucket), and which slots each bucket has. */
-    private transient MapState<Long, GaugeAccumulator> pendingGauges;
-    private transient MapState<Long, int[]> pendingSlots;
+    /** Gauge changes waiting for the watermark, appended as they come (cheap on RocksDB), in arrival order. */
+    private transient ListState<Contribution> pendingGauges;
     private transient MapState<Long, int[]> gaugesDue;
     private transient MapState<Long, WindowAccumulator> windows;
     private transient MapState<Long, int[]> windowsEnding;
@@ -55,10 +56,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         index = new PlanIndex(plan);
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
                 TypeInformation.of(GaugeAccumulator.class)));
-        pendingGauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingGauges", Types.LONG,
-                TypeInformation.of(GaugeAccumulator.class)));
-        pendingSlots = getRuntimeContext().getMapState(new MapStateDescriptor<>("pendingSlots", Types.LONG,
-                TypeInformation.of(int[].class)));
+        pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
+                TypeInformation.of(Contribution.class)));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
@@ -72,26 +71,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     @Override
     public void processElement(Contribution c, Context ctx, Collector<IndicatorPoint> out) throws Exception {
         if (c.gauge) {
-            long bucket = PlanIndex.tickEnd(c.time, index.baseTickMs());
-            int[] slots = pendingSlots.get(bucket);
-            int known = slots == null ? 0 : slots.length;
-            for (int i = 0; i < c.slots.length; i++) {
-                int slot = c.slots[i];
-                GaugeAccumulator waiting = pendingGauges.get(slotTimeKey(slot, bucket));
-                if (waiting == null) {
-                    waiting = new GaugeAccumulator();
-                    slots = slots == null ? new int[] {slot} : java.util.Arrays.copyOf(slots, slots.length + 1);
-                    slots[slots.length - 1] = slot;
-                }
-                Aggregation aggregation = plan.slot(slot).aggregation();
-                waiting.change(c.oldValues[i], c.newValues[i], c.flags[i],
-                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
-                pendingGauges.put(slotTimeKey(slot, bucket), waiting);
-            }
-            if (slots != null && slots.length != known) {
-                pendingSlots.put(bucket, slots);
-            }
-            ctx.timerService().registerEventTimeTimer(bucket);
+            pendingGauges.add(c);
+            ctx.timerService().registerEventTimeTimer(PlanIndex.tickEnd(c.time, index.baseTickMs()));
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
@@ -139,10 +120,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             ctx.timerService().registerEventTimeTimer(end);
             ctx.timerService().registerEventTimeTimer(end + allowedLatenessMs);
         }
-        int[] changedSlots = pendingSlots.get(time);
-        if (changedSlots != null) {
-            pendingSlots.remove(time);
-            applyGauges(time, changedSlots, ctx);
+        if (time % index.baseTickMs() == 0) {
+            applyGauges(time, ctx);
         }
         int[] dueGauges = gaugesDue.get(time);
         if (dueGauges != null) {
@@ -157,18 +136,40 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         cleanUp(time);
     }
 
-    private void applyGauges(long bucket, int[] changedSlots, OnTimerContext ctx) throws Exception {
+    /** Applies, in arrival order, the waiting gauge changes effective up to {@code bucket}. */
+    private void applyGauges(long bucket, OnTimerContext ctx) throws Exception {
+        Iterable<Contribution> waiting = pendingGauges.get();
+        if (waiting == null || !waiting.iterator().hasNext()) {
+            return;
+        }
+        Map<Integer, GaugeAccumulator> changed = new HashMap<>();
         Map<Long, List<Integer>> newlyDue = new HashMap<>();
-        for (int slot : changedSlots) {
-            GaugeAccumulator acc = gauges.get(slot);
-            acc = acc == null ? new GaugeAccumulator() : acc;
-            if (!acc.touched) {
-                newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, plan.slot(slot).periodMs()),
-                        t -> new ArrayList<>()).add(slot);
+        List<Contribution> later = new ArrayList<>();
+        for (Contribution c : waiting) {
+            if (PlanIndex.tickEnd(c.time, index.baseTickMs()) > bucket) {
+                later.add(c); // the area's watermark lags the twin that sent it; its bucket comes later
+                continue;
             }
-            acc.merge(pendingGauges.get(slotTimeKey(slot, bucket)));
-            pendingGauges.remove(slotTimeKey(slot, bucket));
-            gauges.put(slot, acc);
+            for (int i = 0; i < c.slots.length; i++) {
+                int slot = c.slots[i];
+                GaugeAccumulator acc = changed.get(slot);
+                if (acc == null) {
+                    acc = gauges.get(slot);
+                    acc = acc == null ? new GaugeAccumulator() : acc;
+                    changed.put(slot, acc);
+                    if (!acc.touched) {
+                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, plan.slot(slot).periodMs()),
+                                t -> new ArrayList<>()).add(slot);
+                    }
+                }
+                Aggregation aggregation = plan.slot(slot).aggregation();
+                acc.change(c.oldValues[i], c.newValues[i], c.flags[i],
+                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+            }
+        }
+        pendingGauges.update(later);
+        for (Map.Entry<Integer, GaugeAccumulator> e : changed.entrySet()) {
+            gauges.put(e.getKey(), e.getValue());
         }
         for (Map.Entry<Long, List<Integer>> e : newlyDue.entrySet()) {
             int[] already = gaugesDue.get(e.getKey());

@@ -5,9 +5,7 @@ import java.util.Arrays;
 /**
  * One gauge indicator in one area, kept exactly: the sum (fixed-point), how many assets are
  * included and how many meet the condition, the included values in order (only for MIN/MAX), and
- * whether anything changed since the last point. Also used, per base-tick bucket, for the changes
- * waiting for the watermark: they commute, so they are summed up as they arrive (values to add and
- * to remove kept apart) and merged in when the bucket is due.
+ * whether anything changed since the last point.
  */
 public final class GaugeAccumulator {
 
@@ -16,8 +14,6 @@ public final class GaugeAccumulator {
     public int matching;
     /** Sorted included values, for MIN and MAX; empty for other aggregations. */
     public long[] sorted = new long[0];
-    /** In a waiting bucket only: values that left the gauge, for MIN and MAX. */
-    public long[] removed = new long[0];
     public boolean touched;
 
     public GaugeAccumulator() {}
@@ -31,7 +27,7 @@ public final class GaugeAccumulator {
                 matching--;
             }
             if (keepOrder) {
-                removed = insert(removed, oldValue);
+                sorted = remove(sorted, oldValue);
             }
         }
         if ((flags & Contribution.NEW_INCLUDED) != 0) {
@@ -43,20 +39,6 @@ public final class GaugeAccumulator {
             if (keepOrder) {
                 sorted = insert(sorted, newValue);
             }
-        }
-        touched = true;
-    }
-
-    /** Merges a bucket of changes in: additions first, so a value added and removed within it cancels. */
-    void merge(GaugeAccumulator bucket) {
-        sum += bucket.sum;
-        included += bucket.included;
-        matching += bucket.matching;
-        for (long value : bucket.sorted) {
-            sorted = insert(sorted, value);
-        }
-        for (long value : bucket.removed) {
-            sorted = remove(sorted, value);
         }
         touched = true;
     }
