@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--state-backend", defaultValue = "rocksdb",
-            description = "rocksdb (as `twin run`) or hashmap (default: ${DEFAULT-VALUE}).")
+            description = "rocksdb (as `twin run`, with its checkpoints) or hashmap (default: ${DEFAULT-VALUE}).")
     String stateBackend;
 
     @Override
@@ -98,7 +98,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan)
             throws Exception {
-        org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
+        org.apache.flink.configuration.Configuration config =
+                RunCommand.engineEnvironment(new org.apache.flink.configuration.Configuration());
         config.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);

@@ -60,10 +60,14 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Flink settings of the engine: RocksDB with incremental checkpoints, exactly-once. */
+    /**
+     * Flink settings of the engine: RocksDB with incremental checkpoints, exactly-once; timers on
+     * the heap (the twin registers one per asset and second, which RocksDB timers make slow).
+     */
     static Configuration engineEnvironment(Configuration options) {
         Configuration flink = new Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.get(TwinOptions.CHECKPOINT_INTERVAL));
         options.getOptional(TwinOptions.CHECKPOINT_DIR)
