@@ -55,20 +55,6 @@ public final class Contribution {
         return c;
     }
 
-    /** The same changes for another area (ancestor levels share the arrays; they are never mutated). */
-    Contribution forArea(String otherArea) {
-        Contribution c = new Contribution();
-        c.area = otherArea;
-        c.time = time;
-        c.gauge = gauge;
-        c.slots = slots;
-        c.oldValues = oldValues;
-        c.newValues = newValues;
-        c.flags = flags;
-        c.labels = labels;
-        return c;
-    }
-
     @Override
     public String toString() {
         return (gauge ? "gauge" : "window") + "@" + area + "/" + time + Arrays.toString(slots);

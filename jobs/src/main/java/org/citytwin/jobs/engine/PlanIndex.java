@@ -21,7 +21,6 @@ import org.citytwin.model.topology.AreaLevel;
  */
 final class PlanIndex {
 
-    private final EvaluationPlan plan;
     private final Map<String, Map<String, Integer>> metricPositions = new HashMap<>();
     private final Map<String, int[]> gaugeSlotsByType = new HashMap<>();
     private final Map<String, Map<String, int[]>> readingRoutes = new HashMap<>();
@@ -31,7 +30,6 @@ final class PlanIndex {
     private final long baseTickMs;
 
     PlanIndex(EvaluationPlan plan) {
-        this.plan = plan;
         for (AssetType type : plan.assetTypes().all()) {
             Map<String, Integer> positions = new HashMap<>();
             for (String metric : type.metrics().keySet()) {
@@ -87,10 +85,6 @@ final class PlanIndex {
 
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
-    }
-
-    EvaluationPlan plan() {
-        return plan;
     }
 
     /** Position of a metric within its asset type, or -1. */
