@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
@@ -35,8 +36,10 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     private final EvaluationPlan plan;
     private final long allowedLatenessMs;
     private final String run;
+    private final OutputTag<EngineSample> samples;
 
     private transient PlanIndex index;
+    private transient EngineCounters counters;
     private transient MapState<Integer, GaugeAccumulator> gauges;
     /** Gauge changes waiting for the watermark, appended as they come (cheap on RocksDB), in arrival order. */
     private transient ListState<Contribution> pendingGauges;
@@ -45,7 +48,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     private transient MapState<Long, int[]> windowsEnding;
     private transient MapState<Long, PointValues> written;
 
-    public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run) {
+    public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run, OutputTag<EngineSample> samples) {
+        this.samples = samples;
         this.plan = plan;
         this.allowedLatenessMs = allowedLatenessMs;
         this.run = run;
@@ -54,6 +58,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     @Override
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
+        counters = new EngineCounters(getRuntimeContext(), "areas", run);
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
                 TypeInformation.of(GaugeAccumulator.class)));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
@@ -134,6 +139,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             written.put(time, values);
         }
         cleanUp(time);
+        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
     }
 
     /** Applies, in arrival order, the waiting gauge changes effective up to {@code bucket}. */
@@ -310,6 +316,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     }
 
     private IndicatorPoint point(CompiledIndicator indicator, String area, long time, double value) {
+        counters.pointWritten();
         return new IndicatorPoint(indicator.id(), indicator.category(), area,
                 plan.topology().level(area).name().toLowerCase(java.util.Locale.ROOT), run, time, value);
     }

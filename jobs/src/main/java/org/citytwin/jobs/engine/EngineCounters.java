@@ -22,7 +22,7 @@ final class EngineCounters {
     private final RuntimeContext context;
     private final String operator;
     private final String run;
-    private final Counter accepted;
+    private Counter accepted;
     private final LongCounter read;
     private final LongCounter applied;
     private final LongCounter deadLettered;
@@ -34,7 +34,6 @@ final class EngineCounters {
         this.context = context;
         this.operator = operator;
         this.run = run;
-        this.accepted = context.getMetricGroup().counter("eventsAccepted");
         this.read = context.getLongCounter(IndicatorJob.RECORDS_READ);
         this.applied = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
         this.deadLettered = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
@@ -47,6 +46,9 @@ final class EngineCounters {
 
     /** A record the parser accepted. */
     void accepted() {
+        if (accepted == null) {
+            accepted = context.getMetricGroup().counter("eventsAccepted");
+        }
         accepted.inc();
         sinceLastSample.merge("records_accepted\u0000", 1L, Long::sum);
     }
@@ -54,6 +56,11 @@ final class EngineCounters {
     /** A record applied to its asset's twin (neither LATE nor DUPLICATE). */
     void applied() {
         applied.add(1);
+    }
+
+    /** An indicator point handed to the sink (a rewrite of a corrected window counts again). */
+    void pointWritten() {
+        sinceLastSample.merge("points_written\u0000", 1L, Long::sum);
     }
 
     /** A record sent to the dead letters. */

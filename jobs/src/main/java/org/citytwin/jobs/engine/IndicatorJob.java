@@ -75,7 +75,7 @@ public final class IndicatorJob {
 
         SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = contributions
                 .keyBy(contribution -> contribution.area)
-                .process(new AreaFunction(plan, lateness, run)).name("area indicators").uid("areas");
+                .process(new AreaFunction(plan, lateness, run, samples)).name("area indicators").uid("areas");
 
         indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");
 
@@ -84,7 +84,8 @@ public final class IndicatorJob {
         allRejected.sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
 
         if (engineSamples != null) {
-            accepted.getSideOutput(samples).union(contributions.getSideOutput(samples))
+            accepted.getSideOutput(samples)
+                    .union(contributions.getSideOutput(samples), indicatorPoints.getSideOutput(samples))
                     .sinkTo(engineSamples).name("engine metrics").uid("engine-metrics-sink");
         }
     }

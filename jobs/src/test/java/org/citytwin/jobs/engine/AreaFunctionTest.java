@@ -29,7 +29,8 @@ class AreaFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live"),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live",
+                new org.apache.flink.util.OutputTag<>("samples", org.apache.flink.api.common.typeinfo.TypeInformation.of(EngineSample.class))),
                 c -> c.area, Types.STRING);
     }
 
