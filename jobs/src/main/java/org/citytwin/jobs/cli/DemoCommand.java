@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.config.TwinConfig;
-import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Catalog;
