@@ -1,6 +1,16 @@
 package org.citytwin.jobs.engine;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -11,9 +21,11 @@ import org.apache.flink.util.OutputTag;
  * right after the source, in the same subtask, so it sees each partition's records in order and
  * stamps each with its partition's watermark: the twin decides lateness from that, not from the
  * operator watermark, which a source subtask without partitions (or a slower partition) holds
- * back, so the decision is the same at any parallelism.
+ * back, so the decision is the same at any parallelism. The highest time per partition is part of
+ * checkpoints (union state, since partitions may move between subtasks on restore), so a restart
+ * continues with the same watermarks instead of starting from none.
  */
-final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
+final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,6 +35,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     private final long maxOutOfOrdernessMs;
     /** Highest event time per partition of the feed topic (one topic per job). */
     private transient Map<Integer, Long> maxTimeByPartition;
+    private transient ListState<Tuple2<Integer, Long>> checkpointedMaxTimes;
     private transient EngineCounters counters;
 
     FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run,
@@ -34,8 +47,24 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> {
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointedMaxTimes = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+                "partition-max-times", Types.TUPLE(Types.INT, Types.LONG)));
+        maxTimeByPartition = new HashMap<>();
+        for (Tuple2<Integer, Long> entry : checkpointedMaxTimes.get()) {
+            maxTimeByPartition.merge(entry.f0, entry.f1, Math::max);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<Tuple2<Integer, Long>> entries = new ArrayList<>();
+        maxTimeByPartition.forEach((partition, time) -> entries.add(Tuple2.of(partition, time)));
+        checkpointedMaxTimes.update(entries);
+    }
+
+    @Override
     public void open(OpenContext context) {
-        maxTimeByPartition = new java.util.HashMap<>();
         counters = new EngineCounters(getRuntimeContext(), "validate", run);
     }
 

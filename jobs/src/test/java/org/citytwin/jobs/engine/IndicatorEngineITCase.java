@@ -21,6 +21,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -154,6 +158,15 @@ class IndicatorEngineITCase {
     }
 
     @Test
+    void losingATaskManagerAfterACheckpointChangesNoPoint(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        Run run = run(2, cluster);
+        System.out.printf("parallelism 2 on RocksDB, one TaskManager lost: job %.1f s%n", run.jobMillis / 1e3);
+
+        String differences = differences(expected.points(), run.points, run.tagErrors);
+        assertThat(differences).as("points after a failover vs the independent reference").isEmpty();
+    }
+
+    @Test
     void parallelismOneAndFourOnRocksDbGiveIdenticalPoints() throws Exception {
         Run one = run(1);
         Run four = run(4);
@@ -208,13 +221,22 @@ class IndicatorEngineITCase {
 
     // ---------------------------------------------------------------- running the job
 
-    private static synchronized Run run(int parallelism) throws Exception {
-        Run done = RUNS.get(parallelism);
+    private static Run run(int parallelism) throws Exception {
+        return run(parallelism, null);
+    }
+
+    /**
+     * Runs the job once per parallelism (or, with {@code cluster}, once more, losing a TaskManager
+     * after the first completed checkpoint) and reads back what InfluxDB holds.
+     */
+    private static synchronized Run run(int parallelism, MiniCluster cluster) throws Exception {
+        int runKey = cluster == null ? parallelism : -parallelism;
+        Run done = RUNS.get(runKey);
         if (done != null) {
             return done;
         }
-        String database = "twin_p" + parallelism;
-        String deadLetterTopic = "dead-letters-p" + parallelism;
+        String database = cluster == null ? "twin_p" + parallelism : "twin_failover_p" + parallelism;
+        String deadLetterTopic = cluster == null ? "dead-letters-p" + parallelism : "dead-letters-failover-p" + parallelism;
         influx.createDatabase(database);
         kafka.createTopic(deadLetterTopic, 1);
         RegistryRef registry = RegistryRef.of(simulator.registry());
@@ -226,14 +248,26 @@ class IndicatorEngineITCase {
         // comparison of 1 and 4 then also proves the two state backends give the same points.
         org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
         config.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND,
-                parallelism == 4 ? "rocksdb" : "hashmap");
+                parallelism == 4 || cluster != null ? "rocksdb" : "hashmap");
+        if (cluster != null) {
+            config.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+            config.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofSeconds(1));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
                 .build(env);
         env.setParallelism(parallelism);
         long t0 = System.nanoTime();
-        env.execute("indicator engine at parallelism " + parallelism);
+        if (cluster == null) {
+            env.execute("indicator engine at parallelism " + parallelism);
+        } else {
+            loseATaskManagerAfterTheFirstCheckpoint(env.executeAsync("indicator engine losing a TaskManager"), cluster);
+        }
         long jobMillis = (System.nanoTime() - t0) / 1_000_000;
 
         Map<PointKey, Double> read = new HashMap<>();
@@ -259,8 +293,26 @@ class IndicatorEngineITCase {
             tagErrors.add("InfluxDB holds " + total + " points, " + read.size() + " of them in catalog categories");
         }
         Run run = new Run(parallelism, database, deadLetterTopic, read, tagErrors, jobMillis);
-        RUNS.put(parallelism, run);
+        RUNS.put(runKey, run);
         return run;
+    }
+
+    private static void loseATaskManagerAfterTheFirstCheckpoint(JobClient job, MiniCluster cluster) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts()
+                .getNumberOfCompletedCheckpoints() == 0) {
+            assertThat(System.nanoTime()).as("a checkpoint completes within 60 s").isLessThan(deadline);
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the job is still running").isFalse();
+            Thread.sleep(50);
+        }
+        cluster.terminateTaskManager(0).get();
+        try {
+            job.getJobExecutionResult().get();
+        } finally {
+            cluster.startTaskManager(); // the other tests of this class get their two TaskManagers back
+        }
+        assertThat(cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job restarted from its checkpoint").isPositive();
     }
 
     private static Expected reference(List<SimRecord> records) {
