@@ -22,8 +22,9 @@ import org.apache.flink.util.OutputTag;
  * stamps each with its partition's watermark: the twin decides lateness from that, not from the
  * operator watermark, which a source subtask without partitions (or a slower partition) holds
  * back, so the decision is the same at any parallelism. The highest time per partition is part of
- * checkpoints (union state, since partitions may move between subtasks on restore), so a restart
- * continues with the same watermarks instead of starting from none.
+ * checkpoints, so a restart at the same parallelism continues with the same watermarks instead of
+ * starting from none. (Union state would follow partitions across a rescale, but Flink does not
+ * allow it once some subtasks of a bounded source have finished.)
  */
 final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
 
@@ -48,7 +49,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        checkpointedMaxTimes = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+        checkpointedMaxTimes = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
                 "partition-max-times", Types.TUPLE(Types.INT, Types.LONG)));
         maxTimeByPartition = new HashMap<>();
         for (Tuple2<Integer, Long> entry : checkpointedMaxTimes.get()) {
