@@ -258,10 +258,10 @@ class IndicatorEngineITCase {
                     Duration.ofSeconds(1));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(parallelism); // before the pipeline is built: operators take it when created
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
                 .build(env);
-        env.setParallelism(parallelism);
         long t0 = System.nanoTime();
         if (cluster == null) {
             env.execute("indicator engine at parallelism " + parallelism);
@@ -306,11 +306,8 @@ class IndicatorEngineITCase {
             Thread.sleep(50);
         }
         cluster.terminateTaskManager(0).get();
-        try {
-            job.getJobExecutionResult().get();
-        } finally {
-            cluster.startTaskManager(); // the other tests of this class get their two TaskManagers back
-        }
+        cluster.startTaskManager(); // a replacement, as a cluster manager would start; later tests need it too
+        job.getJobExecutionResult().get();
         assertThat(cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
                 .as("the job restarted from its checkpoint").isPositive();
     }
