@@ -21,6 +21,8 @@ import org.citytwin.model.topology.AreaLevel;
  */
 final class PlanIndex {
 
+    private static final int[] NO_SLOTS = new int[0];
+
     private final Map<String, Map<String, Integer>> metricPositions = new HashMap<>();
     private final Map<String, int[]> gaugeSlotsByType = new HashMap<>();
     private final Map<String, Map<String, int[]>> readingRoutes = new HashMap<>();
@@ -98,7 +100,7 @@ final class PlanIndex {
     }
 
     int[] gaugeSlots(String type) {
-        return gaugeSlotsByType.getOrDefault(type, new int[0]);
+        return gaugeSlotsByType.getOrDefault(type, NO_SLOTS);
     }
 
     boolean computedAt(int slot, AreaLevel level) {
@@ -108,7 +110,7 @@ final class PlanIndex {
     /** The slots reading a metric of an asset type (the plan's routing, without building a key per call). */
     int[] readingSlots(String type, String metric) {
         int[] slots = readingRoutes.getOrDefault(type, Map.of()).get(metric);
-        return slots == null ? new int[0] : slots;
+        return slots == null ? NO_SLOTS : slots;
     }
 
     /** The slots a formula reads, ascending. */

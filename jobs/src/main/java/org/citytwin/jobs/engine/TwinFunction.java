@@ -223,7 +223,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         WindowItems items = new WindowItems();
         if (event.isReading()) {
-            for (Map.Entry<String, Double> reading : new TreeMap<>(event.readings()).entrySet()) {
+            // Metrics feed disjoint slots and areas combine changes commutatively: no ordering needed.
+            for (Map.Entry<String, Double> reading : event.readings().entrySet()) {
                 MetricDef metric = type.metric(reading.getKey());
                 int position = index.metricPosition(type.name(), reading.getKey());
                 long value = metric.toFixed(reading.getValue());
