@@ -1,6 +1,5 @@
 package org.citytwin.jobs.engine;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.model.asset.FixedPoint;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.AreaLevel;
@@ -215,11 +215,11 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     static double gaugeValue(CompiledIndicator indicator, GaugeAccumulator acc) {
         double resolution = indicator.resolution();
         return switch (indicator.aggregation()) {
-            case SUM -> scaled(acc.sum, resolution);
+            case SUM -> FixedPoint.fromFixed(acc.sum, resolution);
             case COUNT -> indicator.indicator().condition() != null ? acc.matching : acc.included;
-            case AVG -> acc.included == 0 ? Double.NaN : scaled(acc.sum, resolution) / acc.included;
-            case MIN -> acc.included == 0 ? Double.NaN : scaled(acc.sorted[0], resolution);
-            case MAX -> acc.included == 0 ? Double.NaN : scaled(acc.sorted[acc.sorted.length - 1], resolution);
+            case AVG -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sum, resolution) / acc.included;
+            case MIN -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sorted[0], resolution);
+            case MAX -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sorted[acc.sorted.length - 1], resolution);
             case SHARE -> acc.included == 0 ? Double.NaN : 100.0 * acc.matching / acc.included;
             default -> throw new IllegalStateException(indicator.id() + ": " + indicator.aggregation()
                     + " is not a gauge aggregation");
@@ -239,10 +239,10 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         boolean valued = indicator.source() == SourceKind.COUNTER || indicator.indicator().attribute() != null;
         return switch (indicator.aggregation()) {
             case COUNT -> acc.count;
-            case SUM -> scaled(acc.sum, resolution);
-            case AVG -> scaled(acc.sum, resolution) / acc.count;
-            case MAX -> scaled(acc.max, resolution);
-            case RATE -> (valued ? scaled(acc.sum, resolution) : acc.count) / (indicator.periodMs() / 1000.0);
+            case SUM -> FixedPoint.fromFixed(acc.sum, resolution);
+            case AVG -> FixedPoint.fromFixed(acc.sum, resolution) / acc.count;
+            case MAX -> FixedPoint.fromFixed(acc.max, resolution);
+            case RATE -> (valued ? FixedPoint.fromFixed(acc.sum, resolution) : acc.count) / (indicator.periodMs() / 1000.0);
             case DISTINCT -> acc.distinct.length;
             case P50, P95, P99 -> acc.quantile(indicator.aggregation().quantile());
             default -> throw new IllegalStateException(indicator.id() + ": " + indicator.aggregation()
@@ -323,9 +323,5 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     private static long slotTimeKey(int slot, long end) {
         return ((long) slot << 40) | (end / 1000);
-    }
-
-    static double scaled(long steps, double resolution) {
-        return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(resolution)).doubleValue();
     }
 }

@@ -112,8 +112,9 @@ public final class AssetTypes implements Serializable {
             } else if (metrics.containsKey(mn)) {
                 errors.add(w + "duplicate metric");
             } else {
+                double[] range = range(m, kind == MetricKind.COUNTER ? 0 : Double.NEGATIVE_INFINITY, w, errors);
                 metrics.put(mn, new MetricDef(mn, m.text("zh", mn), m.text("en", mn), m.text("unit", null), kind, res,
-                        sim(m.get("sim"))));
+                        range[0], range[1], sim(m.get("sim"))));
             }
         }
         Map<String, EventKindDef> events = new LinkedHashMap<>();
@@ -158,10 +159,30 @@ public final class AssetTypes implements Serializable {
             } else if (t == AttributeType.NUMBER && (!(res > 0) || a.text("unit", null) == null)) {
                 errors.add(w + "a number attribute needs a unit and a positive resolution");
             } else {
-                out.put(an, new AttributeDef(an, t, a.text("unit", null), res, a.texts("values"), sim(a.get("sim"))));
+                double[] range = range(a, Double.NEGATIVE_INFINITY, w, errors);
+                out.put(an, new AttributeDef(an, t, a.text("unit", null), res, range[0], range[1], a.texts("values"),
+                        sim(a.get("sim"))));
             }
         }
         return out;
+    }
+
+    /** The declared {@code range: [min, max]}, or {@code [dfltMin, +inf]}. */
+    private static double[] range(YamlNode n, double dfltMin, String where, List<String> errors) {
+        YamlNode r = n.get("range");
+        if (r == null) {
+            return new double[] {dfltMin, Double.POSITIVE_INFINITY};
+        }
+        if (!r.isList() || r.items().size() != 2) {
+            errors.add(where + "range must be [min, max]");
+            return new double[] {dfltMin, Double.POSITIVE_INFINITY};
+        }
+        double min = r.items().get(0).asNumber();
+        double max = r.items().get(1).asNumber();
+        if (!(min <= max)) {
+            errors.add(where + "range must be [min, max] with min <= max");
+        }
+        return new double[] {min, max};
     }
 
     private static Simulation sim(YamlNode s) {

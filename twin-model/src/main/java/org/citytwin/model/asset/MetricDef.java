@@ -5,13 +5,15 @@ import java.io.Serializable;
 /**
  * A reading an asset type reports: gauge (state) or counter (cumulative total). Values are
  * quantized to {@code resolution}: the engine keeps exact fixed-point sums in units of it.
+ * {@code [min, max]} is the declared range (YAML {@code range: [min, max]}; counters cannot be
+ * negative); a reading outside it, or outside the fixed-point range, is rejected OUT_OF_RANGE.
  */
 public record MetricDef(String name, String zh, String en, String unit, MetricKind kind, double resolution,
-                        Simulation sim) implements Serializable {
+                        double min, double max, Simulation sim) implements Serializable {
 
     /** The value as a whole number of resolution steps (what the engine sums exactly). */
     public long toFixed(double value) {
-        return Math.round(value / resolution);
+        return FixedPoint.toFixed(value, resolution);
     }
 
     /** The value rounded to this metric's resolution. */
@@ -20,7 +22,15 @@ public record MetricDef(String name, String zh, String en, String unit, MetricKi
     }
 
     public double fromFixed(long steps) {
-        // Scale through the decimal number of steps so that 0.1 * 3 prints as 0.3.
-        return java.math.BigDecimal.valueOf(steps).multiply(java.math.BigDecimal.valueOf(resolution)).doubleValue();
+        return FixedPoint.fromFixed(steps, resolution);
+    }
+
+    /** Whether a finite reading may be accepted. */
+    public boolean inRange(double value) {
+        return FixedPoint.inRange(value, resolution, min, max);
+    }
+
+    public String rangeText() {
+        return FixedPoint.rangeText(resolution, min, max);
     }
 }

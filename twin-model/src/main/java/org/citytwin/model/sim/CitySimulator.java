@@ -13,6 +13,7 @@ import org.citytwin.model.topology.Area;
 import org.citytwin.model.topology.CityTopology;
 
 import java.math.BigDecimal;
+import org.citytwin.model.asset.FixedPoint;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -183,7 +184,7 @@ public final class CitySimulator implements Iterable<SimRecord> {
     }
 
     private static double quantize(double v, double res) {
-        return BigDecimal.valueOf(Math.round(v / res)).multiply(BigDecimal.valueOf(res)).doubleValue();
+        return FixedPoint.fromFixed(FixedPoint.toFixed(v, res), res);
     }
 
     private static double gauss(SplittableRandom r) {

@@ -81,6 +81,76 @@ class EventParserTest {
     }
 
     @Test
+    void aValueBeyondTheFixedPointRangeIsOutOfRangeNotASaturatedSum() {
+        // resident_users (resolution 1): 1e19 would saturate the long sums of the city total.
+        REG.put(new Asset("cell-1", "cell_site", "310101002", 31.2, 121.4, Map.of("coverage_km2", 0.5, "site_class", "macro")));
+        assertThat(rejected("{\"asset\":\"cell-1\",\"ts\":1751328000000,\"readings\":{\"resident_users\":1e19}}"))
+                .isEqualTo(new Rejection(RejectReason.OUT_OF_RANGE,
+                        "reading 'resident_users' = 1.0E19 outside [-8796093022208, 8796093022208]"));
+        assertThat(parse("{\"asset\":\"cell-1\",\"ts\":1751328000000,\"readings\":{\"resident_users\":8796093022208}}").ok())
+                .isTrue();
+        // pm25 (resolution 0.1): the limit is 2^43 steps of 0.1.
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"pm25\":1e12}}").reason())
+                .isEqualTo(RejectReason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void aValueOutsideTheDeclaredRangeIsOutOfRange() {
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":501}}"))
+                .isEqualTo(new Rejection(RejectReason.OUT_OF_RANGE, "reading 'aqi' = 501.0 outside [0, 500]"));
+        assertThat(parse("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":500}}").ok()).isTrue();
+    }
+
+    @Test
+    void aNegativeCounterIsOutOfRangeNotAReset() {
+        REG.put(new Asset("cell-2", "cell_site", "310101002", 31.2, 121.4, Map.of("coverage_km2", 0.5, "site_class", "macro")));
+        assertThat(rejected("{\"asset\":\"cell-2\",\"ts\":1751328000000,\"readings\":{\"handovers\":-5}}").reason())
+                .isEqualTo(RejectReason.OUT_OF_RANGE);
+        assertThat(parse("{\"asset\":\"cell-2\",\"ts\":1751328000000,\"readings\":{\"handovers\":0}}").ok()).isTrue();
+    }
+
+    @Test
+    void anEventTimeTooFarAheadOfTheClockIsFuture() {
+        long now = 1_751_328_000_000L;
+        EventParser parser = new EventParser(TYPES, REG, 512, EventParser.DEFAULT_MIN_TIME, EventParser.DEFAULT_MAX_TIME,
+                java.time.Duration.ofMinutes(10), java.time.Clock.fixed(java.time.Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
+        byte[] inSkew = ("{\"asset\":\"air-1\",\"ts\":" + (now + 600_000) + ",\"readings\":{\"aqi\":1}}").getBytes(StandardCharsets.UTF_8);
+        byte[] beyond = ("{\"asset\":\"air-1\",\"ts\":" + (now + 600_001) + ",\"readings\":{\"aqi\":1}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.parse(inSkew).ok()).isTrue();
+        assertThat(parser.parse(beyond).rejection())
+                .isEqualTo(new Rejection(RejectReason.FUTURE, "ts 1751328600001 is 600001 ms ahead of the clock (max 600000 ms)"));
+    }
+
+    @Test
+    void aByteOrderMarkAndDuplicateKeysAreRejected() {
+        byte[] bom = ("\uFEFF{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":1}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(PARSER.parse(bom).rejection())
+                .isEqualTo(new Rejection(RejectReason.MALFORMED_JSON, "UTF-8 byte order mark before the record"));
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"ts\":1751328000001,\"readings\":{\"aqi\":1}}"))
+                .isEqualTo(new Rejection(RejectReason.DUPLICATE_KEY, "key 'ts' appears twice"));
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":1,\"aqi\":400}}"))
+                .isEqualTo(new Rejection(RejectReason.DUPLICATE_KEY, "key 'aqi' appears twice in 'readings'"));
+    }
+
+    @Test
+    void withSeveralFaultsTheReasonFirstInPrecedenceWinsWhateverTheirOrderInTheRecord() {
+        // An unknown field after a wrong type, and before it: UNKNOWN_FIELD precedes WRONG_TYPE.
+        assertThat(rejected("{\"asset\":1,\"ts\":1751328000000,\"readings\":{\"aqi\":1},\"x\":1}").reason())
+                .isEqualTo(RejectReason.UNKNOWN_FIELD);
+        assertThat(rejected("{\"x\":1,\"asset\":1,\"ts\":1751328000000,\"readings\":{\"aqi\":1}}").reason())
+                .isEqualTo(RejectReason.UNKNOWN_FIELD);
+        // A duplicate key beats an unknown field; an unknown metric beats a non-finite or out-of-range value.
+        assertThat(rejected("{\"x\":1,\"asset\":\"air-1\",\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":1}}").reason())
+                .isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"aqi\":1e999,\"pm25\":-1e19,\"pm99\":1}}"))
+                .isEqualTo(new Rejection(RejectReason.UNKNOWN_METRIC, "asset type air_station has no metric 'pm99'"));
+        assertThat(rejected("{\"asset\":\"air-1\",\"ts\":1751328000000,\"readings\":{\"pm25\":-1e19,\"aqi\":1e999}}"))
+                .isEqualTo(new Rejection(RejectReason.NON_FINITE, "reading 'aqi' is not finite"));
+        // Bad syntax anywhere makes the record MALFORMED_JSON, whatever else it holds.
+        assertThat(rejected("{\"x\":1,\"asset\":\"air-1\",\"ts\":17513280000}00}").reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+    }
+
+    @Test
     void randomBytesAndMutatedEventsNeverThrow() {
         Random rnd = new Random(7);
         byte[] good = ("{\"id\":\"e1\",\"asset\":\"ev-1\",\"ts\":1751328000000,\"event\":\"session_end\","
