@@ -98,8 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan)
             throws Exception {
-        org.apache.flink.configuration.Configuration config =
-                RunCommand.engineEnvironment(new org.apache.flink.configuration.Configuration());
+        org.apache.flink.configuration.Configuration options = new org.apache.flink.configuration.Configuration();
+        options.set(org.citytwin.jobs.config.TwinOptions.CHECKPOINT_DIR,
+                java.nio.file.Files.createTempDirectory("twin-bench-checkpoints-").toUri().toString());
+        org.apache.flink.configuration.Configuration config = RunCommand.engineEnvironment(options);
         config.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
@@ -113,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.FeedRecord> source(
             EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) {
         return FeedSources.kafka(kafka.bootstrapServers(), "bench-feed", "bench-" + UUID.randomUUID(), "earliest",
-                types, RegistryRef.of(sim.registry()), true);
+                types, RegistryRef.of(sim.registry()), org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
     }
 
     private static double seconds(JobExecutionResult result) {

@@ -1,5 +1,8 @@
 package org.citytwin.jobs.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.citytwin.jobs.config.ConfigException;
@@ -20,6 +24,7 @@ import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.jobs.engine.RegistryRef;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
+import org.citytwin.jobs.sink.influx.InfluxDbDatabase;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.model.CitySource;
@@ -50,32 +55,68 @@ public final class RunCommand implements Callable<Integer> {
         Configuration options;
         try {
             options = TwinConfig.load(config, overrides);
+            TwinConfig.requireForRun(options);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(engineEnvironment(options));
+        InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, System.getenv());
+        try {
+            System.err.println("twin: " + InfluxDbDatabase.ensureExists(influx));
+        } catch (IllegalStateException e) {
+            System.err.println("twin: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("twin: InfluxDB not reachable at start (" + e + "); the sink retries until it is");
+        }
+        Configuration flink = engineEnvironment(options);
+        System.err.println("twin: checkpoints in " + flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                + (options.getOptional(TwinOptions.CHECKPOINT_DIR).isEmpty() ? " (set checkpoint.dir to change)" : ""));
+        localRestEndpoint(flink, options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         build(env, options, System.getenv(), false);
         env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
         return 0;
     }
 
     /**
-     * Flink settings of the engine: RocksDB with incremental checkpoints, exactly-once; timers on
-     * the heap (the twin registers one per asset and second, which RocksDB timers make slow).
+     * Flink settings of the engine: RocksDB with incremental checkpoints, exactly-once, to
+     * {@code checkpoint.dir} or else a local directory (never the JobManager's few megabytes of
+     * memory, where the default city's checkpoints fail); timers on the heap (the twin registers one
+     * per asset and second, which RocksDB timers make slow).
      */
-    static Configuration engineEnvironment(Configuration options) {
+    public static Configuration engineEnvironment(Configuration options) {
         Configuration flink = new Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.get(TwinOptions.CHECKPOINT_INTERVAL));
-        options.getOptional(TwinOptions.CHECKPOINT_DIR)
-                .ifPresent(dir -> flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.getOptional(TwinOptions.CHECKPOINT_DIR)
+                .orElseGet(() -> Path.of("twin-checkpoints").toAbsolutePath().toUri().toString()));
         return flink;
     }
 
-    /** Adds the engine, as the options describe it, to the environment. */
+    /**
+     * A local run's web UI and REST API on {@code rest.bind-address} (loopback by default, not every
+     * interface) and a port that is printed; on a cluster these settings are the cluster's.
+     */
+    public static void localRestEndpoint(Configuration flink, Configuration options) throws IOException {
+        int port = options.get(TwinOptions.REST_PORT);
+        if (port == 0) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName(options.get(TwinOptions.REST_BIND_ADDRESS)))) {
+                port = free.getLocalPort();
+            }
+        }
+        String address = options.get(TwinOptions.REST_BIND_ADDRESS);
+        flink.set(RestOptions.BIND_ADDRESS, address);
+        flink.set(RestOptions.ADDRESS, address);
+        flink.set(RestOptions.BIND_PORT, Integer.toString(port));
+        flink.set(RestOptions.PORT, port);
+        System.err.println("twin: Flink web UI and REST API (local run) at http://" + address + ":" + port);
+    }
+
+    /** Adds the engine, as the options describe it ({@link TwinConfig#requireForRun} passed), to the environment. */
     static void build(StreamExecutionEnvironment env, Configuration options, Map<String, String> environment,
             boolean bounded) {
         String city = options.getOptional(TwinOptions.CITY_DIR).orElse(options.get(TwinOptions.CITY));
@@ -83,13 +124,10 @@ public final class RunCommand implements Callable<Integer> {
         AssetTypes types = AssetTypes.load(source);
         CityTopology topology = CityTopology.load(source);
         EvaluationPlan plan = EvaluationPlan.compile(CatalogLoader.load(source, types), types, topology);
-        String bootstrap = options.getOptional(TwinOptions.FEED_BOOTSTRAP_SERVERS)
-                .orElseThrow(() -> new IllegalArgumentException("option feed.kafka.bootstrap-servers is required"));
+        String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);
         RegistryRef registry = options.getOptional(TwinOptions.REGISTRY_TOPIC)
                 .map(topic -> RegistryRef.kafkaTopic(bootstrap, topic))
-                .orElseGet(() -> RegistryRef.of(AssetRegistry.load(Path.of(options.getOptional(TwinOptions.REGISTRY_FILE)
-                        .orElseThrow(() -> new IllegalArgumentException(
-                                "option registry.file or registry.kafka.topic is required"))))));
+                .orElseGet(() -> RegistryRef.of(AssetRegistry.load(Path.of(options.get(TwinOptions.REGISTRY_FILE)))));
 
         Sink<DeadLetter> deadLetters = options.getOptional(TwinOptions.DEAD_LETTER_DIR)
                 .map(dir -> DeadLetterSinks.files(Path.of(dir)))
@@ -102,7 +140,8 @@ public final class RunCommand implements Callable<Integer> {
                         options.get(TwinOptions.SOURCE_IDLENESS), options.get(TwinOptions.ALLOWED_LATENESS)),
                 options.get(TwinOptions.RUN),
                 FeedSources.kafka(bootstrap, options.get(TwinOptions.FEED_TOPIC), options.get(TwinOptions.FEED_GROUP_ID),
-                        options.get(TwinOptions.FEED_STARTING_OFFSETS), types, registry, bounded),
+                        options.get(TwinOptions.FEED_STARTING_OFFSETS), types, registry,
+                        options.get(TwinOptions.FEED_MAX_FUTURE_SKEW), bounded),
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
                 .withEngineSamples(InfluxDbSink.builder(influx, EngineSample::toInfluxPoint).build())

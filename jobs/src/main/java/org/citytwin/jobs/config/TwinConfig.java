@@ -72,6 +72,40 @@ public final class TwinConfig {
         return config;
     }
 
+    /**
+     * What {@code twin run} needs beyond the defaults, every missing or contradictory option at
+     * once (a user fixes them in one go, not one per attempt).
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static void requireForRun(Configuration config) throws ConfigException {
+        List<String> errors = new ArrayList<>();
+        for (ConfigOption<String> required : List.of(TwinOptions.FEED_BOOTSTRAP_SERVERS, TwinOptions.INFLUXDB_URL)) {
+            if (config.getOptional(required).filter(v -> !v.isBlank()).isEmpty()) {
+                errors.add(missing(required.key()));
+            }
+        }
+        if (config.getOptional(TwinOptions.REGISTRY_FILE).isEmpty()
+                && config.getOptional(TwinOptions.REGISTRY_TOPIC).isEmpty()) {
+            errors.add(missing(TwinOptions.REGISTRY_FILE.key() + "' or '" + TwinOptions.REGISTRY_TOPIC.key()));
+        }
+        config.getOptional(TwinOptions.REGISTRY_FILE).filter(file -> !Files.isRegularFile(Path.of(file)))
+                .ifPresent(file -> errors.add("option '" + TwinOptions.REGISTRY_FILE.key() + "': no such file " + file));
+        String api = config.get(TwinOptions.INFLUXDB_API);
+        if (!api.equals("v1") && !api.equals("v2")) {
+            errors.add("option '" + TwinOptions.INFLUXDB_API.key() + "' must be v1 or v2, not " + api);
+        } else if (api.equals("v2") && config.getOptional(TwinOptions.INFLUXDB_ORG).isEmpty()) {
+            errors.add(missing(TwinOptions.INFLUXDB_ORG.key()) + " with influxdb.api=v2");
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static String missing(String key) {
+        return "option '" + key + "' is required (in --config FILE, or --set key=value)";
+    }
+
     private static void readYaml(Path file, Map<String, Located> values, List<String> errors) throws ConfigException {
         try (JsonParser parser = new YAMLFactory().createParser(Files.newBufferedReader(file))) {
             Deque<String> path = new ArrayDeque<>();

@@ -45,6 +45,12 @@ public final class TwinOptions {
             .withDescription("Where a job without a checkpoint starts reading: `earliest`, `latest` or `committed` "
                     + "(committed offsets of the group, else earliest).");
 
+    public static final ConfigOption<Duration> FEED_MAX_FUTURE_SKEW = ConfigOptions.key("feed.max-future-skew")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Records whose event time is further than this ahead of the engine's wall clock are "
+                    + "dead-lettered FUTURE (one would otherwise move its partition's watermark and make every later "
+                    + "record LATE).");
+
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("Bounded out-of-orderness of the feed's event times.");
@@ -134,7 +140,18 @@ public final class TwinOptions {
 
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
             .stringType().noDefaultValue()
-            .withDescription("Checkpoint storage URI, e.g. file:///var/lib/twin/checkpoints or s3://bucket/twin.");
+            .withDescription("Checkpoint storage URI, e.g. file:///var/lib/twin/checkpoints or s3://bucket/twin. "
+                    + "Unset: the directory twin-checkpoints under the working directory (printed at start); on a "
+                    + "cluster of several machines, set shared storage.");
+
+    public static final ConfigOption<String> REST_BIND_ADDRESS = ConfigOptions.key("rest.bind-address")
+            .stringType().defaultValue("127.0.0.1")
+            .withDescription("Local runs: address the Flink web UI and REST API bind to (printed at start). "
+                    + "On a cluster, the cluster's own setting applies.");
+
+    public static final ConfigOption<Integer> REST_PORT = ConfigOptions.key("rest.port")
+            .intType().defaultValue(0)
+            .withDescription("Local runs: port of the Flink web UI and REST API; 0 takes a free one (printed at start).");
 
     /** Every option declared above, in declaration order. */
     public static List<ConfigOption<?>> all() {

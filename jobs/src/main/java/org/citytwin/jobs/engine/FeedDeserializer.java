@@ -1,5 +1,7 @@
 package org.citytwin.jobs.engine;
 
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -20,16 +22,19 @@ public final class FeedDeserializer implements KafkaRecordDeserializationSchema<
 
     private final AssetTypes types;
     private final RegistryRef registry;
+    private final Duration maxFutureSkew;
     private transient EventParser parser;
 
-    public FeedDeserializer(AssetTypes types, RegistryRef registry) {
+    public FeedDeserializer(AssetTypes types, RegistryRef registry, Duration maxFutureSkew) {
         this.types = types;
         this.registry = registry;
+        this.maxFutureSkew = maxFutureSkew;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        parser = new EventParser(types, registry.resolve());
+        parser = new EventParser(types, registry.resolve(), EventParser.DEFAULT_MAX_BYTES, EventParser.DEFAULT_MIN_TIME,
+                EventParser.DEFAULT_MAX_TIME, maxFutureSkew, Clock.systemUTC());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.citytwin.jobs.engine;
 
+import java.time.Duration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -15,10 +16,11 @@ public final class FeedSources {
      * A Kafka source of parsed feed records.
      *
      * @param startingOffsets {@code earliest}, {@code latest} or {@code committed} (else earliest)
+     * @param maxFutureSkew records further ahead of the wall clock are dead-lettered FUTURE
      * @param bounded stop at the offsets that are the latest when the job starts (tests, replays)
      */
     public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
-            String startingOffsets, AssetTypes types, RegistryRef registry, boolean bounded) {
+            String startingOffsets, AssetTypes types, RegistryRef registry, Duration maxFutureSkew, boolean bounded) {
         KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -30,7 +32,7 @@ public final class FeedSources {
                     default -> throw new IllegalArgumentException(
                             "starting offsets must be earliest, latest or committed, not " + startingOffsets);
                 })
-                .setDeserializer(new FeedDeserializer(types, registry))
+                .setDeserializer(new FeedDeserializer(types, registry, maxFutureSkew))
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());

@@ -87,4 +87,27 @@ class TwinOptionsTest {
         assertThat(v2.toString() + v1 + fromFile + fromEnv).doesNotContain("s3cr3t-token").doesNotContain("pw ")
                 .doesNotContain("dHdpbjpwdw==");
     }
+
+    @Test
+    void everyMissingRequiredOptionOfRunIsListedAtOnce() throws Exception {
+        Configuration none = TwinConfig.load(null, List.of("influxdb.api=v2", "registry.file=/no/such/registry.jsonl"));
+        assertThatThrownBy(() -> TwinConfig.requireForRun(none))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
+                        "option 'feed.kafka.bootstrap-servers' is required (in --config FILE, or --set key=value)",
+                        "option 'influxdb.url' is required (in --config FILE, or --set key=value)",
+                        "option 'registry.file': no such file /no/such/registry.jsonl",
+                        "option 'influxdb.org' is required (in --config FILE, or --set key=value) with influxdb.api=v2"));
+    }
+
+    @Test
+    void aRunCheckpointsToALocalDirectoryAndServesRestOnLoopbackByDefault() throws Exception {
+        Configuration options = TwinConfig.load(null, List.of());
+        Configuration flink = org.citytwin.jobs.cli.RunCommand.engineEnvironment(options);
+        assertThat(flink.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+        assertThat(flink.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(Path.of("twin-checkpoints").toAbsolutePath().toUri().toString());
+        org.citytwin.jobs.cli.RunCommand.localRestEndpoint(flink, options);
+        assertThat(flink.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
+        assertThat(flink.get(org.apache.flink.configuration.RestOptions.PORT)).isPositive();
+    }
 }

@@ -95,7 +95,7 @@ class HostileFeedITCase {
         new IndicatorJob(plan, RegistryRef.of(sim.registry()),
                 new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "live",
                 FeedSources.kafka(kafka.bootstrapServers(), "hostile", "hostile-" + UUID.randomUUID(), "earliest",
-                        types, RegistryRef.of(sim.registry()), true),
+                        types, RegistryRef.of(sim.registry()), org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true),
                 new DiscardingSink<>(), DeadLetterSinks.kafka(kafka.bootstrapServers(), "hostile-dead"))
                 .build(env);
         JobExecutionResult result = env.execute("hostile feed");

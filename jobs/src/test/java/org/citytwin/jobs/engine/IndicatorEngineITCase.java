@@ -241,7 +241,7 @@ class IndicatorEngineITCase {
         kafka.createTopic(deadLetterTopic, 1);
         RegistryRef registry = RegistryRef.of(simulator.registry());
         KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
-                "earliest", types, registry, true);
+                "earliest", types, registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
         InfluxDbSink<IndicatorPoint> points = InfluxDbSink.builder(
                 InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint).build();
         // Parallelism 4 keeps its state in RocksDB (as `twin run` does), the others on the heap: the

@@ -53,7 +53,7 @@ class RegistryTopicITCase {
             new IndicatorJob(plan, RegistryRef.kafkaTopic(kafka.bootstrapServers(), "assets"),
                     new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(5)), "live",
                     FeedSources.kafka(kafka.bootstrapServers(), "feed", "g-" + UUID.randomUUID(), "earliest", types,
-                            RegistryRef.kafkaTopic(kafka.bootstrapServers(), "assets"), false),
+                            RegistryRef.kafkaTopic(kafka.bootstrapServers(), "assets"), org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, false),
                     new DiscardingSink<>(), DeadLetterSinks.kafka(kafka.bootstrapServers(), "dead"))
                     .build(env);
             JobClient job = env.executeAsync("registry topic");

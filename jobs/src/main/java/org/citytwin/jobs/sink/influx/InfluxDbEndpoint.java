@@ -95,6 +95,16 @@ public final class InfluxDbEndpoint implements Serializable {
         return URI.create(uri.toString());
     }
 
+    /** {@code GET /query?q=..} of InfluxDB 1.x (InfluxQL), on the write endpoint's database. */
+    public URI queryUri(String influxQl) {
+        return URI.create(url + "/query?db=" + enc(database == null ? "" : database) + "&q=" + enc(influxQl));
+    }
+
+    /** The v1 database (null for v2). */
+    public String database() {
+        return database;
+    }
+
     /** The value of the Authorization header, if credentials were given. */
     public Optional<String> authorization() {
         if (api == Api.V2) {

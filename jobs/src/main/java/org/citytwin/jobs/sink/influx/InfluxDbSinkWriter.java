@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Sends each batch as one gzip line-protocol request. 2xx completes the batch; 429, 5xx and
  * transport errors retry the whole batch after an exponential backoff (points are idempotent,
  * so a retry that partly landed before is harmless); any other status fails the job, since it
- * means a wrong endpoint, credentials or encoding that retrying cannot fix.
+ * means a wrong endpoint, database, credentials or encoding that retrying cannot fix, and it
+ * stops the job without restarts ({@link SuppressRestartsException}).
  */
 final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
 
@@ -75,8 +77,11 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
                 String why = error != null ? error.toString() : "HTTP " + response.statusCode() + " " + response.body();
                 retryLater(lines, result, why);
             } else {
-                result.completeExceptionally(new IOException("InfluxDB rejected a batch of " + lines.size()
-                        + " points at " + endpoint + ": HTTP " + response.statusCode() + " " + response.body()));
+                // Retrying or restarting the job cannot fix a wrong endpoint, database or credentials:
+                // stop the job at once instead of restarting it forever.
+                result.completeExceptionally(new SuppressRestartsException(new IOException("InfluxDB rejected a batch of "
+                        + lines.size() + " points at " + endpoint + ": HTTP " + response.statusCode() + " "
+                        + response.body())));
             }
         });
     }

@@ -97,4 +97,26 @@ class InfluxDbSinkITCase {
                             .contains("HTTP 401 {\"error\":\"scripted 401\"}"));
         }
     }
+
+    @Test
+    void aMissingDatabaseStopsTheJobAtOnceInsteadOfRestartingForever() throws Exception {
+        try (RecordingHttpServer server = new RecordingHttpServer(n -> 404)) {
+            org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+            config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    java.time.Duration.ofMillis(10));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+            env.setParallelism(1);
+            env.fromData(points(5)).sinkTo(InfluxDbSink.builder(InfluxDbEndpoint.v1(server.url(), "nope", null, null, null),
+                    IndicatorPoint::toInfluxPoint).maxBatchSize(10).build());
+
+            assertThatThrownBy(() -> env.execute("sink to a missing database"))
+                    .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
+                            .contains("SuppressRestartsException")
+                            .contains("HTTP 404 {\"error\":\"scripted 404\"}"));
+            // One attempt, one request: a restart would have sent the batch again.
+            assertThat(server.received()).isEqualTo(1);
+        }
+    }
 }
