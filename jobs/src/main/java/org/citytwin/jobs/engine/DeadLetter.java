@@ -11,9 +11,14 @@ import org.citytwin.model.event.Rejection;
 
 /**
  * A rejected feed record: why (reason and detail), where it was read (topic, partition, offset)
- * and the original payload, unchanged. Written as one JSON object per record.
+ * and the original payload, truncated to {@link #MAX_PAYLOAD_BYTES} so that the letter always fits
+ * its sink (Kafka's default limit is 1 MiB, and escaping can make JSON six times larger than the
+ * bytes). The source position always finds the whole original. Written as one JSON object.
  */
 public record DeadLetter(String reason, String detail, String topic, int partition, long offset, byte[] payload) {
+
+    /** At most this many payload bytes are kept: 64 KiB, escaped at worst 384 KiB of JSON. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,7 +28,9 @@ public record DeadLetter(String reason, String detail, String topic, int partiti
 
     /**
      * {@code {"reason","detail","topic","partition","offset","payload"}}; a payload that is not
-     * valid UTF-8 is given as {@code payload_base64} instead, so no byte is lost.
+     * valid UTF-8 is given as {@code payload_base64} instead, so no kept byte is lost. A payload
+     * longer than {@link #MAX_PAYLOAD_BYTES} keeps its first bytes, with {@code "payload_truncated":
+     * true} and {@code payload_bytes}, its whole length.
      */
     public String toJson() {
         ObjectNode node = JSON.createObjectNode()
@@ -32,13 +39,20 @@ public record DeadLetter(String reason, String detail, String topic, int partiti
                 .put("topic", topic)
                 .put("partition", partition)
                 .put("offset", offset);
+        boolean truncated = payload.length > MAX_PAYLOAD_BYTES;
+        ByteBuffer kept = ByteBuffer.wrap(payload, 0, Math.min(payload.length, MAX_PAYLOAD_BYTES));
         try {
             node.put("payload", StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload)).toString());
+                    .decode(kept.duplicate()).toString());
         } catch (CharacterCodingException notText) {
-            node.put("payload_base64", Base64.getEncoder().encodeToString(payload));
+            byte[] bytes = new byte[kept.remaining()];
+            kept.get(bytes);
+            node.put("payload_base64", Base64.getEncoder().encodeToString(bytes));
+        }
+        if (truncated) {
+            node.put("payload_truncated", true).put("payload_bytes", payload.length);
         }
         return node.toString();
     }

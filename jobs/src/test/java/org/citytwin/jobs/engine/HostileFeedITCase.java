@@ -74,6 +74,8 @@ class HostileFeedITCase {
         }
         payloads.add("[".repeat(100_000).getBytes(StandardCharsets.UTF_8));
         payloads.add(("{\"asset\":\"" + "x".repeat(1 << 19) + "\"}").getBytes(StandardCharsets.UTF_8));
+        // 600 KB, under Kafka's 1 MiB limit, that JSON escaping would blow up to 3.6 MB in a dead letter.
+        payloads.add(("{\"asset\":\"" + "\u0001".repeat(600_000) + "\"}").getBytes(StandardCharsets.UTF_8));
         payloads.add(new byte[0]);
         payloads.add(null);
 
@@ -111,6 +113,7 @@ class HostileFeedITCase {
         List<ConsumerRecord<byte[], byte[]>> letters =
                 kafka.consume("hostile-dead", (int) deadLettered, Duration.ofSeconds(60));
         assertThat(letters).hasSize((int) deadLettered);
+        int truncated = 0;
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             JsonNode node = json.readTree(letter.value());
             assertThat(node.path("topic").asText()).isEqualTo("hostile");
@@ -118,10 +121,20 @@ class HostileFeedITCase {
             byte[] kept = node.has("payload_base64")
                     ? Base64.getDecoder().decode(node.get("payload_base64").asText())
                     : node.path("payload").asText().getBytes(StandardCharsets.UTF_8);
-            assertThat(kept).as("payload of dead letter %s", node.path("reason")).isEqualTo(original);
+            assertThat(letter.value().length).as("dead letter size").isLessThan(DeadLetter.MAX_PAYLOAD_BYTES * 6 + 4096);
+            if (original.length > DeadLetter.MAX_PAYLOAD_BYTES) {
+                assertThat(node.path("payload_truncated").asBoolean()).isTrue();
+                assertThat(node.path("payload_bytes").asInt()).isEqualTo(original.length);
+                assertThat(kept).isEqualTo(java.util.Arrays.copyOf(original, DeadLetter.MAX_PAYLOAD_BYTES));
+                truncated++;
+            } else {
+                assertThat(node.has("payload_truncated")).isFalse();
+                assertThat(kept).as("payload of dead letter %s", node.path("reason")).isEqualTo(original);
+            }
             assertThat(node.path("reason").asText()).isNotEmpty();
             assertThat(node.path("detail").asText()).isNotEmpty();
         }
+        assertThat(truncated).as("oversized payloads, truncated in their dead letters").isEqualTo(3);
     }
 
     /** One of: flipped byte, truncation, a number made huge or non-finite, a field renamed. */
