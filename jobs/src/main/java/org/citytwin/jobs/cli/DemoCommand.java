@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.config.TwinConfig;
+import org.citytwin.jobs.engine.EngineSample;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Catalog;
@@ -135,25 +136,35 @@ public final class DemoCommand implements Callable<Integer> {
             throws Exception {
         long started = System.nanoTime();
         long deadline = minutes > 0 ? started + TimeUnit.MINUTES.toNanos(minutes) : Long.MAX_VALUE;
+        long previousRead = 0;
+        long previousTime = started;
         while (!stop.await(5, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
             JobStatus status = job.getJobStatus().get();
             if (status.isGloballyTerminalState()) {
                 System.out.println("The job ended: " + status);
                 return;
             }
-            // The engine's own measurement: records per operator subtask, sampled every 10 s.
-            double accepted = single(influx, "SELECT sum(value) FROM engine WHERE metric = 'records_accepted'");
-            double recent = single(influx, "SELECT sum(value) FROM engine WHERE time > now() - 30s AND "
-                    + "(metric = 'records_accepted' OR (metric = 'dead_letters' AND operator = 'validate'))");
+            // The engine's own account: totals per operator subtask, sampled every 10 s.
+            long read = 0;
+            long applied = 0;
             Map<String, Long> deadLetters = new TreeMap<>();
-            for (Map<String, Object> row : influx.query(DATABASE,
-                    "SELECT sum(value) FROM engine WHERE metric = 'dead_letters' GROUP BY reason")) {
-                deadLetters.put((String) row.get("reason"), Math.round((Double) row.get("sum")));
+            for (Map<String, Object> row : influx.query(DATABASE, String.format(EngineSample.ACCOUNT_QUERY, "live"))) {
+                long total = Math.round((Double) row.get("sum"));
+                switch ((String) row.get("metric")) {
+                    case "records_read" -> read = total;
+                    case "records_applied" -> applied = total;
+                    case "dead_letters" -> deadLetters.put((String) row.get("reason"), total);
+                    default -> { }
+                }
             }
+            long now = System.nanoTime();
+            double rate = (read - previousRead) / ((now - previousTime) / 1e9);
+            previousRead = read;
+            previousTime = now;
             double points = single(influx, "SELECT count(value) FROM indicator");
-            System.out.printf("%n[%ds] feed: %,d records produced, %,.0f accepted, %,.0f records/s (last 30 s) | "
-                    + "indicator points written: %,.0f%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-                    produced.get(), accepted, recent / 30, points);
+            System.out.printf("%n[%ds] feed: %,d records produced, %,d read, %,d applied, %,.0f records/s | "
+                    + "indicator points written: %,.0f%n", Duration.ofNanos(now - started).toSeconds(),
+                    produced.get(), read, applied, rate, points);
             System.out.println("  dead letters 死信: " + (deadLetters.isEmpty() ? "none" : deadLetters));
             System.out.println("  worst status per category 各类别最差状态 (city level, latest point):");
             System.out.println(worstStatus(influx, catalog));

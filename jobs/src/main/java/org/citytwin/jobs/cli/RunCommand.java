@@ -18,7 +18,6 @@ import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.DeadLetter;
-import org.citytwin.jobs.engine.EngineSample;
 import org.citytwin.jobs.engine.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
@@ -26,6 +25,7 @@ import org.citytwin.jobs.engine.RegistryRef;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbDatabase;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
+import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.model.CitySource;
 import org.citytwin.model.asset.AssetRegistry;
@@ -144,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
                         options.get(TwinOptions.FEED_MAX_FUTURE_SKEW), bounded),
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
-                .withEngineSamples(InfluxDbSink.builder(influx, EngineSample::toInfluxPoint).build())
+                .withEngineSamples(new InfluxDbSampleWriter(influx))
                 .build(env);
     }
 }

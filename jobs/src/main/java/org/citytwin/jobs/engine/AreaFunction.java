@@ -12,8 +12,10 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.asset.FixedPoint;
@@ -29,14 +31,15 @@ import org.citytwin.model.topology.AreaLevel;
  * re-written, same timestamp, for items arriving within the allowed lateness. Derived indicators
  * are evaluated at T from the points written at T, once all their inputs are there.
  */
-public final class AreaFunction extends KeyedProcessFunction<String, Contribution, IndicatorPoint> {
+public final class AreaFunction extends KeyedProcessFunction<String, Contribution, IndicatorPoint>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private final EvaluationPlan plan;
     private final long allowedLatenessMs;
     private final String run;
-    private final OutputTag<EngineSample> samples;
+    private final EngineSampleWriter samples;
 
     private transient PlanIndex index;
     private transient EngineCounters counters;
@@ -48,7 +51,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     private transient MapState<Long, int[]> windowsEnding;
     private transient MapState<Long, PointValues> written;
 
-    public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run, OutputTag<EngineSample> samples) {
+    public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run, EngineSampleWriter samples) {
         this.samples = samples;
         this.plan = plan;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -56,9 +59,24 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters = EngineCounters.restore(context, "areas", run);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
+    public void close() throws Exception {
+        counters.close();
+    }
+
+    @Override
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
-        counters = new EngineCounters(getRuntimeContext(), "areas", run);
+        counters.open(getRuntimeContext(), samples);
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
                 TypeInformation.of(GaugeAccumulator.class)));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
@@ -139,7 +157,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             written.put(time, values);
         }
         cleanUp(time);
-        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
+        counters.watermark(ctx.timerService().currentWatermark());
     }
 
     /** Applies, in arrival order, the waiting gauge changes effective up to {@code bucket}. */

@@ -1,92 +1,213 @@
 package org.citytwin.jobs.engine;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.citytwin.model.event.RejectReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record counts of one operator subtask, kept in one place and reported three ways: Flink
- * metrics ({@code eventsAccepted}, {@code deadLetters} per {@code reason}), the run's accumulators
- * ({@link IndicatorJob#RECORDS_READ} and the others, in the job result) and, at most once per
- * interval, {@link EngineSample}s for the {@code engine} measurement, as deltas with the watermark lag.
+ * metrics ({@code recordsRead}, {@code recordsApplied}, {@code deadLetters} per {@code reason},
+ * {@code pointsWritten}), the run's accumulators ({@link IndicatorJob#RECORDS_READ} and the others,
+ * in the job result) and {@link EngineSample}s for the {@code engine} measurement.
+ *
+ * <p>The counts are totals since the run began: they are part of checkpoints (operator state, so
+ * they survive restarts and are summed across a rescale), and samples carry the totals, written
+ * every {@link #INTERVAL_MS} by a thread of their own, whether records flow or not, and once more
+ * when the operator closes (the end of a bounded run). The last sample of every subtask, summed,
+ * is therefore the run's account at any settled moment: read = applied + dead-lettered.
  */
 final class EngineCounters {
 
     static final long INTERVAL_MS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCounters.class);
+    private static final RejectReason[] REASONS = RejectReason.values();
 
-    private final RuntimeContext context;
     private final String operator;
     private final String run;
-    private Counter accepted;
-    private final LongCounter read;
-    private final LongCounter applied;
-    private final LongCounter deadLettered;
-    private final Map<RejectReason, Counter> deadLettersByReason = new EnumMap<>(RejectReason.class);
-    private final Map<String, Long> sinceLastSample = new TreeMap<>();
-    private long lastFlush = System.currentTimeMillis();
+    private final ListState<Tuple2<String, Long>> state;
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong points = new AtomicLong();
+    private final AtomicLongArray deadLetters = new AtomicLongArray(REASONS.length);
+    private volatile long watermark = Long.MIN_VALUE;
 
-    EngineCounters(RuntimeContext context, String operator, String run) {
-        this.context = context;
+    private LongCounter readAccumulator;
+    private LongCounter appliedAccumulator;
+    private LongCounter deadLetteredAccumulator;
+    private Counter readMetric;
+    private Counter appliedMetric;
+    private Counter pointsMetric;
+    private final Map<RejectReason, Counter> deadLetterMetrics = new EnumMap<>(RejectReason.class);
+    private RuntimeContext context;
+    private EngineSampleWriter writer;
+    private int subtask;
+    private ScheduledExecutorService sampler;
+    private volatile boolean failing;
+
+    private EngineCounters(String operator, String run, ListState<Tuple2<String, Long>> state) {
         this.operator = operator;
         this.run = run;
-        this.read = context.getLongCounter(IndicatorJob.RECORDS_READ);
-        this.applied = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
-        this.deadLettered = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
+        this.state = state;
+    }
+
+    /** The counters of an operator, restored from its last checkpoint (call from {@code initializeState}). */
+    static EngineCounters restore(FunctionInitializationContext context, String operator, String run) throws Exception {
+        ListState<Tuple2<String, Long>> state = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("engine-counters", Types.TUPLE(Types.STRING, Types.LONG)));
+        EngineCounters counters = new EngineCounters(operator, run, state);
+        for (Tuple2<String, Long> entry : state.get()) {
+            switch (entry.f0) {
+                case "records_read" -> counters.read.addAndGet(entry.f1);
+                case "records_applied" -> counters.applied.addAndGet(entry.f1);
+                case "points_written" -> counters.points.addAndGet(entry.f1);
+                default -> counters.deadLetters.addAndGet(RejectReason.valueOf(entry.f0).ordinal(), entry.f1);
+            }
+        }
+        return counters;
+    }
+
+    /** Writes the totals into the checkpoint (call from {@code snapshotState}). */
+    void snapshot() throws Exception {
+        List<Tuple2<String, Long>> entries = new ArrayList<>();
+        entries.add(Tuple2.of("records_read", read.get()));
+        entries.add(Tuple2.of("records_applied", applied.get()));
+        entries.add(Tuple2.of("points_written", points.get()));
+        for (RejectReason reason : REASONS) {
+            entries.add(Tuple2.of(reason.name(), deadLetters.get(reason.ordinal())));
+        }
+        state.update(entries);
+    }
+
+    /**
+     * Binds the counters to the running subtask (call from {@code open}) and, when a writer is
+     * given, starts writing samples.
+     */
+    void open(RuntimeContext context, EngineSampleWriter writer) {
+        this.context = context;
+        this.readAccumulator = context.getLongCounter(IndicatorJob.RECORDS_READ);
+        this.appliedAccumulator = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
+        this.deadLetteredAccumulator = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
+        this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        this.writer = writer;
+        if (writer != null) {
+            sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "engine-samples " + operator + " " + subtask);
+                thread.setDaemon(true);
+                return thread;
+            });
+            sampler.scheduleWithFixedDelay(this::writeSamples, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops sampling and writes the final totals (call from {@code close}). */
+    void close() throws InterruptedException {
+        if (sampler != null) {
+            sampler.shutdownNow();
+            sampler.awaitTermination(10, TimeUnit.SECONDS);
+            writeSamples();
+            sampler = null;
+        }
     }
 
     /** A record read from the feed. */
     void read() {
-        read.add(1);
-    }
-
-    /** A record the parser accepted. */
-    void accepted() {
-        if (accepted == null) {
-            accepted = context.getMetricGroup().counter("eventsAccepted");
+        read.incrementAndGet();
+        readAccumulator.add(1);
+        if (readMetric == null) {
+            readMetric = context.getMetricGroup().counter("recordsRead");
         }
-        accepted.inc();
-        sinceLastSample.merge("records_accepted\u0000", 1L, Long::sum);
+        readMetric.inc();
     }
 
     /** A record applied to its asset's twin (neither LATE nor DUPLICATE). */
     void applied() {
-        applied.add(1);
+        applied.incrementAndGet();
+        appliedAccumulator.add(1);
+        if (appliedMetric == null) {
+            appliedMetric = context.getMetricGroup().counter("recordsApplied");
+        }
+        appliedMetric.inc();
     }
 
     /** An indicator point handed to the sink (a rewrite of a corrected window counts again). */
     void pointWritten() {
-        sinceLastSample.merge("points_written\u0000", 1L, Long::sum);
+        points.incrementAndGet();
+        if (pointsMetric == null) {
+            pointsMetric = context.getMetricGroup().counter("pointsWritten");
+        }
+        pointsMetric.inc();
     }
 
     /** A record sent to the dead letters. */
     void deadLettered(RejectReason reason) {
-        deadLettered.add(1);
-        deadLettersByReason.computeIfAbsent(reason, r -> context.getMetricGroup().addGroup("reason", r.name())
+        deadLetters.incrementAndGet(reason.ordinal());
+        deadLetteredAccumulator.add(1);
+        deadLetterMetrics.computeIfAbsent(reason, r -> context.getMetricGroup().addGroup("reason", r.name())
                 .counter("deadLetters")).inc();
-        sinceLastSample.merge("dead_letters\u0000" + reason.name(), 1L, Long::sum);
     }
 
-    /** Emits the counts since the last sample when the interval has passed. */
-    void flushIfDue(long watermark, Consumer<EngineSample> out) {
-        long now = System.currentTimeMillis();
-        if (now - lastFlush < INTERVAL_MS) {
-            return;
+    /** The operator's current watermark, for the {@code watermark_lag_ms} sample. */
+    void watermark(long current) {
+        if (current != watermark) {
+            watermark = current;
         }
-        lastFlush = now;
-        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        sinceLastSample.forEach((key, n) -> {
-            int split = key.indexOf('\u0000');
-            out.accept(new EngineSample(key.substring(0, split), key.substring(split + 1), operator, subtask, run,
-                    now, n));
-        });
-        sinceLastSample.clear();
-        if (watermark > Long.MIN_VALUE) {
-            out.accept(new EngineSample("watermark_lag_ms", "", operator, subtask, run, now, now - watermark));
+    }
+
+    /** The current totals as samples: every count that is not zero, and the watermark lag. */
+    List<EngineSample> samples(long now) {
+        List<EngineSample> samples = new ArrayList<>();
+        addIfCounted(samples, "records_read", "", read.get(), now);
+        addIfCounted(samples, "records_applied", "", applied.get(), now);
+        addIfCounted(samples, "points_written", "", points.get(), now);
+        for (RejectReason reason : REASONS) {
+            addIfCounted(samples, "dead_letters", reason.name(), deadLetters.get(reason.ordinal()), now);
+        }
+        long current = watermark;
+        if (current > Long.MIN_VALUE) {
+            samples.add(new EngineSample("watermark_lag_ms", "", operator, subtask, run, now, now - current));
+        }
+        return samples;
+    }
+
+    private void addIfCounted(List<EngineSample> samples, String metric, String reason, long total, long now) {
+        if (total > 0) {
+            samples.add(new EngineSample(metric, reason, operator, subtask, run, now, total));
+        }
+    }
+
+    private void writeSamples() {
+        try {
+            writer.write(samples(System.currentTimeMillis()));
+            if (failing) {
+                LOG.info("engine samples of {} {} are written again", operator, subtask);
+                failing = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!failing) {
+                // Once per outage: the next sample carries the totals, so nothing is lost meanwhile.
+                LOG.warn("engine samples of {} {} not written ({}); retrying every {} ms", operator, subtask, e,
+                        INTERVAL_MS);
+                failing = true;
+            }
         }
     }
 }

@@ -5,13 +5,23 @@ import com.influxdb.client.write.Point;
 
 /**
  * A self-metric of the engine for the {@code engine} measurement: how many records one operator
- * subtask accepted or rejected (per reason) since its previous sample, and its watermark lag.
- * Timed by the engine's clock (processing time): it describes the engine, not the city.
+ * subtask read, applied, dead-lettered (per reason) or points it wrote since the run began (a
+ * total, see {@link EngineCounters}), or its watermark lag. Timed by the engine's clock
+ * (processing time): it describes the engine, not the city.
  */
 public record EngineSample(String metric, String reason, String operator, int subtask, String run, long time,
         double value) {
 
     public static final String MEASUREMENT = "engine";
+
+    /**
+     * InfluxQL for the account of run {@code %s}: per metric and reason, the sum over operator
+     * subtasks of their last total. Settled, {@code records_read} = {@code records_applied} + the
+     * sum of {@code dead_letters}. After a rescale, restrict it to samples since the restart.
+     */
+    public static final String ACCOUNT_QUERY = "SELECT sum(\"last\") FROM (SELECT last(\"value\") FROM \"engine\" "
+            + "WHERE \"run\" = '%s' AND \"metric\" <> 'watermark_lag_ms' GROUP BY \"operator\", \"subtask\", "
+            + "\"metric\", \"reason\") GROUP BY \"metric\", \"reason\"";
 
     public Point toInfluxPoint() {
         return Point.measurement(MEASUREMENT)

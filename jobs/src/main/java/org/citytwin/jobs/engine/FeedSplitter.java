@@ -31,7 +31,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
     private static final long serialVersionUID = 1L;
 
     private final OutputTag<DeadLetter> deadLetters;
-    private final OutputTag<EngineSample> samples;
+    private final EngineSampleWriter samples;
     private final String run;
     private final long maxOutOfOrdernessMs;
     /** Highest event time per partition of the feed topic (one topic per job). */
@@ -39,7 +39,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
     private transient ListState<Tuple2<Integer, Long>> checkpointedMaxTimes;
     private transient EngineCounters counters;
 
-    FeedSplitter(OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run,
+    FeedSplitter(OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run,
             long maxOutOfOrdernessMs) {
         this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
         this.deadLetters = deadLetters;
@@ -55,6 +55,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
         for (Tuple2<Integer, Long> entry : checkpointedMaxTimes.get()) {
             maxTimeByPartition.merge(entry.f0, entry.f1, Math::max);
         }
+        counters = EngineCounters.restore(context, "validate", run);
     }
 
     @Override
@@ -62,18 +63,23 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
         List<Tuple2<Integer, Long>> entries = new ArrayList<>();
         maxTimeByPartition.forEach((partition, time) -> entries.add(Tuple2.of(partition, time)));
         checkpointedMaxTimes.update(entries);
+        counters.snapshot();
     }
 
     @Override
     public void open(OpenContext context) {
-        counters = new EngineCounters(getRuntimeContext(), "validate", run);
+        counters.open(getRuntimeContext(), samples);
+    }
+
+    @Override
+    public void close() throws Exception {
+        counters.close();
     }
 
     @Override
     public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) {
         counters.read();
         if (record.accepted()) {
-            counters.accepted();
             long maxTime = maxTimeByPartition.getOrDefault(record.partition(), Long.MIN_VALUE);
             out.collect(record.withPartitionWatermark(FeedWatermarks.watermarkAfter(maxTime, maxOutOfOrdernessMs)));
             if (record.event().time() > maxTime) {
@@ -83,6 +89,6 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
             counters.deadLettered(record.rejection().reason());
             ctx.output(deadLetters, record.deadLetter(record.rejection()));
         }
-        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
+        counters.watermark(ctx.timerService().currentWatermark());
     }
 }

@@ -29,7 +29,7 @@ public final class IndicatorJob {
     private final Source<FeedRecord, ?, ?> feed;
     private final Sink<IndicatorPoint> points;
     private final Sink<DeadLetter> deadLetters;
-    private Sink<EngineSample> engineSamples;
+    private EngineSampleWriter engineSamples;
     private Duration retiredAfter = Duration.ofDays(30);
 
     /** Event-time settings of the engine. */
@@ -46,9 +46,9 @@ public final class IndicatorJob {
         this.deadLetters = deadLetters;
     }
 
-    /** Also writes the engine's self-metrics (records accepted, dead letters per reason, watermark lag). */
-    public IndicatorJob withEngineSamples(Sink<EngineSample> sink) {
-        this.engineSamples = sink;
+    /** Also writes the engine's self-metrics (records read, applied, dead-lettered per reason, points written, watermark lag). */
+    public IndicatorJob withEngineSamples(EngineSampleWriter writer) {
+        this.engineSamples = writer;
         return this;
     }
 
@@ -61,32 +61,25 @@ public final class IndicatorJob {
     /** Adds the pipeline to the environment; {@code env.execute()} runs it. */
     public void build(StreamExecutionEnvironment env) {
         OutputTag<DeadLetter> rejected = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
-        OutputTag<EngineSample> samples = new OutputTag<>("engine-samples", TypeInformation.of(EngineSample.class));
         long lateness = timing.allowedLateness().toMillis();
 
         SingleOutputStreamOperator<FeedRecord> accepted = env
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
-                .process(new FeedSplitter(rejected, samples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
-                .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, samples, run)).name("asset twins").uid("twins");
+                .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
 
         SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = contributions
                 .keyBy(contribution -> contribution.area)
-                .process(new AreaFunction(plan, lateness, run, samples)).name("area indicators").uid("areas");
+                .process(new AreaFunction(plan, lateness, run, engineSamples)).name("area indicators").uid("areas");
 
         indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");
 
         DataStream<DeadLetter> allRejected = accepted.getSideOutput(rejected)
                 .union(contributions.getSideOutput(rejected));
         allRejected.sinkTo(deadLetters).name("dead letters").uid("dead-letters-sink");
-
-        if (engineSamples != null) {
-            accepted.getSideOutput(samples)
-                    .union(contributions.getSideOutput(samples), indicatorPoints.getSideOutput(samples))
-                    .sinkTo(engineSamples).name("engine metrics").uid("engine-metrics-sink");
-        }
     }
 }

@@ -16,6 +16,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.model.asset.Asset;
@@ -43,7 +46,8 @@ import org.citytwin.model.topology.Area;
  * the state only if it is newer than the asset's current reading, effective just after the
  * watermark, since ticks up to the watermark are already written.
  */
-public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord, Contribution> {
+public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord, Contribution>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,7 +57,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private final long allowedLatenessMs;
     private final Duration retiredAfter;
     private final OutputTag<DeadLetter> deadLetters;
-    private final OutputTag<EngineSample> samples;
+    private final EngineSampleWriter samples;
     private final String run;
 
     private transient PlanIndex index;
@@ -63,7 +67,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private transient EngineCounters counters;
 
     public TwinFunction(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
-            OutputTag<DeadLetter> deadLetters, OutputTag<EngineSample> samples, String run) {
+            OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run) {
         this.plan = plan;
         this.registryRef = registry;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -71,6 +75,21 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         this.deadLetters = deadLetters;
         this.samples = samples;
         this.run = run;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters = EngineCounters.restore(context, "twin", run);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
+    public void close() throws Exception {
+        counters.close();
     }
 
     @Override
@@ -87,11 +106,12 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 Types.LIST(TypeInformation.of(FeedRecord.class))));
         seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
-        counters = new EngineCounters(getRuntimeContext(), "twin", run);
+        counters.open(getRuntimeContext(), samples);
     }
 
     @Override
     public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
+        counters.watermark(ctx.timerService().currentWatermark());
         Event event = record.event();
         Asset asset = registry.get(event.assetId());
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
@@ -370,7 +390,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
         counters.deadLettered(reason);
         ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
-        counters.flushIfDue(ctx.timerService().currentWatermark(), sample -> ctx.output(samples, sample));
     }
 
     /** Event times at or before this are LATE; before the first watermark nothing is. */

@@ -29,8 +29,7 @@ class AreaFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live",
-                new org.apache.flink.util.OutputTag<>("samples", org.apache.flink.api.common.typeinfo.TypeInformation.of(EngineSample.class))),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live", null),
                 c -> c.area, Types.STRING);
     }
 

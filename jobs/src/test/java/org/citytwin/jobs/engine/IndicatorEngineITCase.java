@@ -35,6 +35,7 @@ import org.citytwin.jobs.engine.ReferenceIndicators.Expected;
 import org.citytwin.jobs.engine.ReferenceIndicators.PointKey;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
+import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.Asset;
@@ -164,6 +165,30 @@ class IndicatorEngineITCase {
 
         String differences = differences(expected.points(), run.points, run.tagErrors);
         assertThat(differences).as("points after a failover vs the independent reference").isEmpty();
+        assertThat(engineAccount(run.database)).as("the engine measurement's account after the restart")
+                .isEqualTo(expectedAccount());
+    }
+
+    /** read, applied and dead letters per reason as the reference counts them. */
+    private static Map<String, Long> expectedAccount() {
+        Map<String, Long> account = new TreeMap<>();
+        account.put("records_read", (long) feed.size());
+        account.put("records_applied", expected.accepted());
+        expected.deadLetters().forEach((reason, n) -> account.put("dead_letters " + reason.name(), n));
+        return account;
+    }
+
+    /** The same from the {@code engine} measurement: the last total of every operator subtask, summed. */
+    private static Map<String, Long> engineAccount(String database) throws Exception {
+        Map<String, Long> account = new TreeMap<>();
+        for (Map<String, Object> row : influx.query(database, String.format(EngineSample.ACCOUNT_QUERY, "live"))) {
+            String metric = (String) row.get("metric");
+            if (!metric.equals("points_written")) {
+                String key = metric.equals("dead_letters") ? metric + " " + row.get("reason") : metric;
+                account.put(key, Math.round((Double) row.get("sum")));
+            }
+        }
+        return account;
     }
 
     @Test
@@ -216,6 +241,12 @@ class IndicatorEngineITCase {
             soft.assertThat(repeated).as("offsets dead-lettered more than once").isEmpty();
             soft.assertThat(expected.accepted() + letters.size()).as("accepted (reference) + dead-lettered")
                     .isEqualTo(feed.size());
+            try {
+                soft.assertThat(engineAccount(run.database)).as("the engine measurement's account")
+                        .isEqualTo(expectedAccount());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
         });
     }
 
@@ -261,6 +292,7 @@ class IndicatorEngineITCase {
         env.setParallelism(parallelism); // before the pipeline is built: operators take it when created
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
+                .withEngineSamples(new InfluxDbSampleWriter(InfluxDbEndpoint.v1(influx.url(), database, null, null, null)))
                 .build(env);
         long t0 = System.nanoTime();
         if (cluster == null) {
