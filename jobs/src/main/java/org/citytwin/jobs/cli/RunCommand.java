@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.citytwin.jobs.config.ConfigException;
@@ -99,7 +101,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * A local run's web UI and REST API on {@code rest.bind-address} (loopback by default, not every
-     * interface) and a port that is printed; on a cluster these settings are the cluster's.
+     * interface) and a port that is printed, and its other servers on the same address; on a
+     * cluster these settings are the cluster's.
      */
     public static void localRestEndpoint(Configuration flink, Configuration options) throws IOException {
         int port = options.get(TwinOptions.REST_PORT);
@@ -113,6 +116,9 @@ public final class RunCommand implements Callable<Integer> {
         flink.set(RestOptions.ADDRESS, address);
         flink.set(RestOptions.BIND_PORT, Integer.toString(port));
         flink.set(RestOptions.PORT, port);
+        // The JobManager's and TaskManagers' own servers (blob server, data exchange) too.
+        flink.set(JobManagerOptions.BIND_HOST, address);
+        flink.set(TaskManagerOptions.BIND_HOST, address);
         System.err.println("twin: Flink web UI and REST API (local run) at http://" + address + ":" + port);
     }
 

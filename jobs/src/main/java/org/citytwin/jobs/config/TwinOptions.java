@@ -146,7 +146,8 @@ public final class TwinOptions {
 
     public static final ConfigOption<String> REST_BIND_ADDRESS = ConfigOptions.key("rest.bind-address")
             .stringType().defaultValue("127.0.0.1")
-            .withDescription("Local runs: address the Flink web UI and REST API bind to (printed at start). "
+            .withDescription("Local runs: address the Flink web UI and REST API bind to (printed at start), and the "
+                    + "local JobManager's and TaskManagers' other servers. "
                     + "On a cluster, the cluster's own setting applies.");
 
     public static final ConfigOption<Integer> REST_PORT = ConfigOptions.key("rest.port")
