@@ -26,13 +26,14 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
+    private Process process;
     private final Path baseDir;
+    private final Path influxd;
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private EmbeddedInfluxDb(Process process, Path baseDir, int httpPort) {
-        this.process = process;
+    private EmbeddedInfluxDb(Path influxd, Path baseDir, int httpPort) {
+        this.influxd = influxd;
         this.baseDir = baseDir;
         this.httpPort = httpPort;
     }
@@ -43,21 +44,37 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
         Path baseDir = Files.createTempDirectory("twin-influxdb-");
         int httpPort = FreePorts.next();
         int bindPort = FreePorts.next();
-        Path config = baseDir.resolve("influxdb.conf");
-        Files.writeString(config, config(baseDir, httpPort, bindPort));
-        Path log = baseDir.resolve("influxd.log");
-        Process process = new ProcessBuilder(influxd.toString(), "run", "-config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        EmbeddedInfluxDb db = new EmbeddedInfluxDb(process, baseDir, httpPort);
+        Files.writeString(baseDir.resolve("influxdb.conf"), config(baseDir, httpPort, bindPort));
+        EmbeddedInfluxDb db = new EmbeddedInfluxDb(influxd, baseDir, httpPort);
         try {
-            db.awaitReady(log);
+            db.launch();
         } catch (IOException | InterruptedException | RuntimeException e) {
             db.close();
             throw e;
         }
         return db;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        Path log = baseDir.resolve("influxd.log");
+        process = new ProcessBuilder(influxd.toString(), "run", "-config", baseDir.resolve("influxdb.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitReady(log);
+    }
+
+    /** Stops influxd, keeping its data, as an outage would (writes fail with connection refused). */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Starts influxd again on the same port with the same data, after {@link #stop()}. */
+    public void restart() throws IOException, InterruptedException {
+        launch();
     }
 
     private static String config(Path baseDir, int httpPort, int bindPort) {
@@ -185,6 +202,10 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            TempDirs.deleteRecursively(baseDir);
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

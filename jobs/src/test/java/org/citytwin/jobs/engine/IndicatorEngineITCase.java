@@ -93,7 +93,7 @@ class IndicatorEngineITCase {
     private static List<SimRecord> feed;
     private static List<SimRecord> topUp;
     private static Expected expected;
-    private static final Map<Integer, Run> RUNS = new HashMap<>();
+    private static final Map<String, Run> RUNS = new HashMap<>();
 
     /** One run of the job: where it wrote, what InfluxDB holds afterwards and how long it took. */
     private record Run(int parallelism, String database, String deadLetterTopic, Map<PointKey, Double> points,
@@ -160,12 +160,24 @@ class IndicatorEngineITCase {
 
     @Test
     void losingTaskManagersAfterACheckpointChangesNoPoint(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        Run run = run(2, cluster);
+        Run run = run(2, Fault.TASK_MANAGERS_LOST, cluster);
         System.out.printf("parallelism 2 on RocksDB, TaskManagers lost: job %.1f s%n", run.jobMillis / 1e3);
 
         String differences = differences(expected.points(), run.points, run.tagErrors);
         assertThat(differences).as("points after a failover vs the independent reference").isEmpty();
         assertThat(engineAccount(run.database)).as("the engine measurement's account after the restart")
+                .isEqualTo(expectedAccount());
+    }
+
+    @Test
+    void anInfluxDbOutageMidRunLosesNoPointAndNeverFailsTheJob(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        Run run = run(2, Fault.INFLUXDB_OUTAGE, cluster);
+        System.out.printf("parallelism 2 on RocksDB, InfluxDB down %d s: job %.1f s%n", OUTAGE.toSeconds(),
+                run.jobMillis / 1e3);
+
+        String differences = differences(expected.points(), run.points, run.tagErrors);
+        assertThat(differences).as("points after an InfluxDB outage vs the independent reference").isEmpty();
+        assertThat(engineAccount(run.database)).as("the engine measurement's account after the outage")
                 .isEqualTo(expectedAccount());
     }
 
@@ -252,35 +264,44 @@ class IndicatorEngineITCase {
 
     // ---------------------------------------------------------------- running the job
 
+    /** What goes wrong during a run. */
+    private enum Fault { NONE, TASK_MANAGERS_LOST, INFLUXDB_OUTAGE }
+
+    /** How long InfluxDB is down in the outage run. */
+    private static final Duration OUTAGE = Duration.ofSeconds(60);
+
     private static Run run(int parallelism) throws Exception {
-        return run(parallelism, null);
+        return run(parallelism, Fault.NONE, null);
     }
 
     /**
-     * Runs the job once per parallelism (or, with {@code cluster}, once more, losing its TaskManagers
-     * after the first completed checkpoint) and reads back what InfluxDB holds.
+     * Runs the job once per parallelism and fault (losing its TaskManagers after the first
+     * completed checkpoint, or InfluxDB stopped for {@link #OUTAGE} once points flow) and reads back
+     * what InfluxDB holds.
      */
-    private static synchronized Run run(int parallelism, MiniCluster cluster) throws Exception {
-        int runKey = cluster == null ? parallelism : -parallelism;
+    private static synchronized Run run(int parallelism, Fault fault, MiniCluster cluster) throws Exception {
+        String runKey = parallelism + " " + fault;
         Run done = RUNS.get(runKey);
         if (done != null) {
             return done;
         }
-        String database = cluster == null ? "twin_p" + parallelism : "twin_failover_p" + parallelism;
-        String deadLetterTopic = cluster == null ? "dead-letters-p" + parallelism : "dead-letters-failover-p" + parallelism;
+        String suffix = (fault == Fault.NONE ? "" : "_" + fault.name().toLowerCase(java.util.Locale.ROOT)) + "_p" + parallelism;
+        String database = "twin" + suffix;
+        String deadLetterTopic = "dead-letters" + suffix.replace('_', '-');
         influx.createDatabase(database);
         kafka.createTopic(deadLetterTopic, 1);
         RegistryRef registry = RegistryRef.of(simulator.registry());
         KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
                 "earliest", types, registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
         InfluxDbSink<IndicatorPoint> points = InfluxDbSink.builder(
-                InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint).build();
+                InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint)
+                .maxBackoff(Duration.ofSeconds(2)).build();
         // Parallelism 4 keeps its state in RocksDB (as `twin run` does), the others on the heap: the
         // comparison of 1 and 4 then also proves the two state backends give the same points.
         org.apache.flink.configuration.Configuration config = new org.apache.flink.configuration.Configuration();
         config.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND,
-                parallelism == 4 || cluster != null ? "rocksdb" : "hashmap");
-        if (cluster != null) {
+                parallelism == 4 || fault != Fault.NONE ? "rocksdb" : "hashmap");
+        if (fault != Fault.NONE) {
             config.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
             config.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
             config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -295,10 +316,12 @@ class IndicatorEngineITCase {
                 .withEngineSamples(new InfluxDbSampleWriter(InfluxDbEndpoint.v1(influx.url(), database, null, null, null)))
                 .build(env);
         long t0 = System.nanoTime();
-        if (cluster == null) {
-            env.execute("indicator engine at parallelism " + parallelism);
-        } else {
-            loseTaskManagersAfterTheFirstCheckpoint(env.executeAsync("indicator engine losing its TaskManagers"), cluster);
+        switch (fault) {
+            case NONE -> env.execute("indicator engine at parallelism " + parallelism);
+            case TASK_MANAGERS_LOST -> loseTaskManagersAfterTheFirstCheckpoint(
+                    env.executeAsync("indicator engine losing its TaskManagers"), cluster);
+            case INFLUXDB_OUTAGE -> stopInfluxDbOncePointsFlow(env.executeAsync("indicator engine, InfluxDB down"),
+                    cluster, database);
         }
         long jobMillis = (System.nanoTime() - t0) / 1_000_000;
 
@@ -327,6 +350,22 @@ class IndicatorEngineITCase {
         Run run = new Run(parallelism, database, deadLetterTopic, read, tagErrors, jobMillis);
         RUNS.put(runKey, run);
         return run;
+    }
+
+    /** InfluxDB goes down once the first points landed and comes back after the outage; the job must not fail. */
+    private static void stopInfluxDbOncePointsFlow(JobClient job, MiniCluster cluster, String database) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (influx.query(database, "SELECT count(value) FROM indicator").isEmpty()) {
+            assertThat(System.nanoTime()).as("points land within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        influx.stop();
+        Thread.sleep(OUTAGE.toMillis());
+        assertThat(job.getJobStatus().get()).as("the job waits for InfluxDB").isEqualTo(JobStatus.RUNNING);
+        influx.restart();
+        job.getJobExecutionResult().get();
+        assertThat(cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job never restarted").isZero();
     }
 
     private static void loseTaskManagersAfterTheFirstCheckpoint(JobClient job, MiniCluster cluster) throws Exception {
