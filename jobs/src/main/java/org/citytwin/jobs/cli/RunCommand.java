@@ -21,6 +21,7 @@ import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.DeadLetter;
 import org.citytwin.jobs.engine.FeedSources;
+import org.citytwin.jobs.engine.FeedTopics;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.jobs.engine.RegistryRef;
@@ -64,6 +65,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, System.getenv());
         try {
+            System.err.println("twin: " + FeedTopics.ensure(options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS),
+                    options.get(TwinOptions.FEED_TOPIC), options.getOptional(TwinOptions.DEAD_LETTER_DIR).isPresent()
+                            ? null : options.get(TwinOptions.DEAD_LETTER_TOPIC)));
             System.err.println("twin: " + InfluxDbDatabase.ensureExists(influx));
         } catch (IllegalStateException e) {
             System.err.println("twin: " + e.getMessage());

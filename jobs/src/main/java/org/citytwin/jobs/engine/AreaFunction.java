@@ -70,7 +70,9 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
 
     @Override
     public void close() throws Exception {
-        counters.close();
+        if (counters != null) { // null when the task is cancelled before its state was initialized
+            counters.close();
+        }
     }
 
     @Override

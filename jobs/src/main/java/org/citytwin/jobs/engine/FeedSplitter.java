@@ -73,7 +73,9 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
 
     @Override
     public void close() throws Exception {
-        counters.close();
+        if (counters != null) { // null when the task is cancelled before its state was initialized
+            counters.close();
+        }
     }
 
     @Override

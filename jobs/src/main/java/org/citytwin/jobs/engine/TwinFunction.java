@@ -89,7 +89,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     @Override
     public void close() throws Exception {
-        counters.close();
+        if (counters != null) { // null when the task is cancelled before its state was initialized
+            counters.close();
+        }
     }
 
     @Override

@@ -3,9 +3,7 @@ package org.citytwin.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,34 +25,19 @@ import org.citytwin.model.sim.SimRecord;
 import org.citytwin.model.topology.CityTopology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The analyst-facing commands as a user runs them: output, files and exit codes. */
 class CliCommandsTest {
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run twin(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = new CommandLine(new TwinCli()).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static TwinCommandLine.Run twin(String... args) {
+        return TwinCommandLine.run(args);
     }
 
     @Test
     void catalogStatsCountsEveryCategory() {
         Catalog catalog = CatalogLoader.load("shanghai");
 
-        Run run = twin("catalog", "--stats");
+        TwinCommandLine.Run run = twin("catalog", "--stats");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("categories: 32, indicators: " + catalog.size() + "\n");
@@ -73,7 +56,7 @@ class CliCommandsTest {
         lines.set(pm25Line - 1, "  - id: air_aqi_avg");
         Files.write(air, lines);
 
-        Run run = twin("catalog", "validate", dir.toString());
+        TwinCommandLine.Run run = twin("catalog", "validate", dir.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains(air + ":" + (aggregationLine - 5) + ": [air_aqi_avg] unknown aggregation 'averge'");
@@ -86,7 +69,7 @@ class CliCommandsTest {
         Path feed = dir.resolve("feed.jsonl.gz");
         Path registryFile = dir.resolve("registry.jsonl.gz");
 
-        Run run = twin("simulate", "--seed", "5", "--duration", "PT10M", "--scale", "0.02", "--bad-share", "0.05",
+        TwinCommandLine.Run run = twin("simulate", "--seed", "5", "--duration", "PT10M", "--scale", "0.02", "--bad-share", "0.05",
                 "--out", feed.toString(), "--registry", registryFile.toString());
 
         assertThat(run.exitCode()).isZero();
