@@ -69,6 +69,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(cluster, baseDir);
     }
 
+    /**
+     * Stops the broker (the controller stays up), keeps it down for {@code down}, and starts it
+     * again on the same port with the same logs, as a broker restart in a cluster would.
+     */
+    public void restartBroker(java.time.Duration down) throws Exception {
+        kafka.server.BrokerServer broker = cluster.brokers().values().iterator().next();
+        broker.shutdown();
+        broker.awaitShutdown();
+        Thread.sleep(down.toMillis());
+        broker.startup();
+        cluster.waitForReadyBrokers();
+    }
+
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }

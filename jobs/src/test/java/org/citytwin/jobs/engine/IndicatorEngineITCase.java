@@ -181,6 +181,17 @@ class IndicatorEngineITCase {
                 .isEqualTo(expectedAccount());
     }
 
+    @Test
+    void aKafkaBrokerRestartMidRunLosesNoPoint() throws Exception {
+        Run run = run(2, Fault.KAFKA_BROKER_RESTART, null);
+        System.out.printf("parallelism 2 on RocksDB, Kafka broker down 10 s: job %.1f s%n", run.jobMillis / 1e3);
+
+        String differences = differences(expected.points(), run.points, run.tagErrors);
+        assertThat(differences).as("points after a Kafka broker restart vs the independent reference").isEmpty();
+        assertThat(engineAccount(run.database)).as("the engine measurement's account after the broker restart")
+                .isEqualTo(expectedAccount());
+    }
+
     /** read, applied and dead letters per reason as the reference counts them. */
     private static Map<String, Long> expectedAccount() {
         Map<String, Long> account = new TreeMap<>();
@@ -265,7 +276,7 @@ class IndicatorEngineITCase {
     // ---------------------------------------------------------------- running the job
 
     /** What goes wrong during a run. */
-    private enum Fault { NONE, TASK_MANAGERS_LOST, INFLUXDB_OUTAGE }
+    private enum Fault { NONE, TASK_MANAGERS_LOST, INFLUXDB_OUTAGE, KAFKA_BROKER_RESTART }
 
     /** How long InfluxDB is down in the outage run. */
     private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -322,6 +333,8 @@ class IndicatorEngineITCase {
                     env.executeAsync("indicator engine losing its TaskManagers"), cluster);
             case INFLUXDB_OUTAGE -> stopInfluxDbOncePointsFlow(env.executeAsync("indicator engine, InfluxDB down"),
                     cluster, database);
+            case KAFKA_BROKER_RESTART -> restartKafkaOncePointsFlow(
+                    env.executeAsync("indicator engine, Kafka broker restarted"), database);
         }
         long jobMillis = (System.nanoTime() - t0) / 1_000_000;
 
@@ -352,13 +365,24 @@ class IndicatorEngineITCase {
         return run;
     }
 
-    /** InfluxDB goes down once the first points landed and comes back after the outage; the job must not fail. */
-    private static void stopInfluxDbOncePointsFlow(JobClient job, MiniCluster cluster, String database) throws Exception {
+    /** The Kafka broker (feed and dead letters) is restarted once the first points landed. */
+    private static void restartKafkaOncePointsFlow(JobClient job, String database) throws Exception {
+        awaitFirstPoints(database);
+        kafka.restartBroker(Duration.ofSeconds(10));
+        job.getJobExecutionResult().get();
+    }
+
+    private static void awaitFirstPoints(String database) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (influx.query(database, "SELECT count(value) FROM indicator").isEmpty()) {
             assertThat(System.nanoTime()).as("points land within 60 s").isLessThan(deadline);
             Thread.sleep(20);
         }
+    }
+
+    /** InfluxDB goes down once the first points landed and comes back after the outage; the job must not fail. */
+    private static void stopInfluxDbOncePointsFlow(JobClient job, MiniCluster cluster, String database) throws Exception {
+        awaitFirstPoints(database);
         influx.stop();
         Thread.sleep(OUTAGE.toMillis());
         assertThat(job.getJobStatus().get()).as("the job waits for InfluxDB").isEqualTo(JobStatus.RUNNING);
