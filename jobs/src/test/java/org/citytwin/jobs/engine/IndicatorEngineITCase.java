@@ -160,35 +160,25 @@ class IndicatorEngineITCase {
 
     @Test
     void losingTaskManagersAfterACheckpointChangesNoPoint(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        Run run = run(2, Fault.TASK_MANAGERS_LOST, cluster);
-        System.out.printf("parallelism 2 on RocksDB, TaskManagers lost: job %.1f s%n", run.jobMillis / 1e3);
-
-        String differences = differences(expected.points(), run.points, run.tagErrors);
-        assertThat(differences).as("points after a failover vs the independent reference").isEmpty();
-        assertThat(engineAccount(run.database)).as("the engine measurement's account after the restart")
-                .isEqualTo(expectedAccount());
+        assertPointsAndAccountMatchTheReference(run(2, Fault.TASK_MANAGERS_LOST, cluster), "TaskManagers lost");
     }
 
     @Test
     void anInfluxDbOutageMidRunLosesNoPointAndNeverFailsTheJob(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        Run run = run(2, Fault.INFLUXDB_OUTAGE, cluster);
-        System.out.printf("parallelism 2 on RocksDB, InfluxDB down %d s: job %.1f s%n", OUTAGE.toSeconds(),
-                run.jobMillis / 1e3);
-
-        String differences = differences(expected.points(), run.points, run.tagErrors);
-        assertThat(differences).as("points after an InfluxDB outage vs the independent reference").isEmpty();
-        assertThat(engineAccount(run.database)).as("the engine measurement's account after the outage")
-                .isEqualTo(expectedAccount());
+        assertPointsAndAccountMatchTheReference(run(2, Fault.INFLUXDB_OUTAGE, cluster),
+                "InfluxDB down " + OUTAGE.toSeconds() + " s");
     }
 
     @Test
     void aKafkaBrokerRestartMidRunLosesNoPoint() throws Exception {
-        Run run = run(2, Fault.KAFKA_BROKER_RESTART, null);
-        System.out.printf("parallelism 2 on RocksDB, Kafka broker down 10 s: job %.1f s%n", run.jobMillis / 1e3);
+        assertPointsAndAccountMatchTheReference(run(2, Fault.KAFKA_BROKER_RESTART, null), "Kafka broker down 10 s");
+    }
 
+    private static void assertPointsAndAccountMatchTheReference(Run run, String fault) throws Exception {
+        System.out.printf("parallelism %d on RocksDB, %s: job %.1f s%n", run.parallelism, fault, run.jobMillis / 1e3);
         String differences = differences(expected.points(), run.points, run.tagErrors);
-        assertThat(differences).as("points after a Kafka broker restart vs the independent reference").isEmpty();
-        assertThat(engineAccount(run.database)).as("the engine measurement's account after the broker restart")
+        assertThat(differences).as("points (" + fault + ") vs the independent reference").isEmpty();
+        assertThat(engineAccount(run.database)).as("the engine measurement's account (" + fault + ")")
                 .isEqualTo(expectedAccount());
     }
 
