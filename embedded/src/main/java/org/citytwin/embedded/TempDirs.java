@@ -8,11 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removal of the temporary directories the embedded services run in. */
-final class TempDirs {
+public final class TempDirs {
 
     private TempDirs() {}
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

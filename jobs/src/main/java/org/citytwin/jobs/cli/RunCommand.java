@@ -78,9 +78,11 @@ public final class RunCommand implements Callable<Integer> {
         Configuration flink = engineEnvironment(options);
         System.err.println("twin: checkpoints in " + flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
                 + (options.getOptional(TwinOptions.CHECKPOINT_DIR).isEmpty() ? " (set checkpoint.dir to change)" : ""));
-        localRestEndpoint(flink, options);
+        if (!TwinCli.onFlinkCluster()) {
+            localRestEndpoint(flink, options);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        build(env, options, System.getenv(), false);
+        build(env, options, System.getenv(), options.get(TwinOptions.FEED_BOUNDED));
         env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
         return 0;
     }

@@ -1,5 +1,7 @@
 package org.citytwin.jobs.cli;
 
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +16,19 @@ import picocli.CommandLine.Command;
 public final class TwinCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TwinCli()).execute(args));
+        int exitCode = new CommandLine(new TwinCli()).execute(args);
+        // Submitted to a cluster (flink run, the REST API's /jars/:id/run, application mode) main may
+        // run inside the JobManager, where System.exit would end the JobManager with it.
+        if (!onFlinkCluster()) {
+            System.exit(exitCode);
+        } else if (exitCode != 0) {
+            throw new IllegalStateException("twin " + (args.length > 0 ? args[0] : "") + " ended with exit code "
+                    + exitCode + " (its message is above)");
+        }
+    }
+
+    /** Whether this runs under a Flink client or cluster (not a local {@code ./twin} run). */
+    static boolean onFlinkCluster() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 }

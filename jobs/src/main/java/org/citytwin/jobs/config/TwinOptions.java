@@ -45,6 +45,11 @@ public final class TwinOptions {
             .withDescription("Where a job without a checkpoint starts reading: `earliest`, `latest` or `committed` "
                     + "(committed offsets of the group, else earliest).");
 
+    public static final ConfigOption<Boolean> FEED_BOUNDED = ConfigOptions.key("feed.kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are the latest when the job starts, then end: a run over what "
+                    + "the topic holds, with every window written and every asset's silence applied at the end.");
+
     public static final ConfigOption<Duration> FEED_MAX_FUTURE_SKEW = ConfigOptions.key("feed.max-future-skew")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Records whose event time is further than this ahead of the engine's wall clock are "

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -38,6 +40,8 @@ import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.TwinMiniCluster;
+import org.citytwin.jobs.testing.StandaloneFlinkCluster;
+import org.citytwin.embedded.TempDirs;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.asset.AssetTypes;
@@ -170,6 +174,12 @@ class IndicatorEngineITCase {
     }
 
     @Test
+    void theJarOnAStandaloneClusterLosingItsTaskManagerProcessesChangesNoPoint() throws Exception {
+        assertPointsAndAccountMatchTheReference(run(2, Fault.STANDALONE_TASK_MANAGERS_KILLED, null),
+                "standalone cluster, TaskManager processes killed");
+    }
+
+    @Test
     void aKafkaBrokerRestartMidRunLosesNoPoint() throws Exception {
         assertPointsAndAccountMatchTheReference(run(2, Fault.KAFKA_BROKER_RESTART, null), "Kafka broker down 10 s");
     }
@@ -266,7 +276,7 @@ class IndicatorEngineITCase {
     // ---------------------------------------------------------------- running the job
 
     /** What goes wrong during a run. */
-    private enum Fault { NONE, TASK_MANAGERS_LOST, INFLUXDB_OUTAGE, KAFKA_BROKER_RESTART }
+    private enum Fault { NONE, TASK_MANAGERS_LOST, INFLUXDB_OUTAGE, KAFKA_BROKER_RESTART, STANDALONE_TASK_MANAGERS_KILLED }
 
     /** How long InfluxDB is down in the outage run. */
     private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -291,6 +301,20 @@ class IndicatorEngineITCase {
         String deadLetterTopic = "dead-letters" + suffix.replace('_', '-');
         influx.createDatabase(database);
         kafka.createTopic(deadLetterTopic, 1);
+        long t0 = System.nanoTime();
+        if (fault == Fault.STANDALONE_TASK_MANAGERS_KILLED) {
+            runOnAStandaloneClusterKillingTaskManagers(database, deadLetterTopic);
+        } else {
+            runOnTheMiniCluster(parallelism, fault, cluster, database, deadLetterTopic);
+        }
+        long jobMillis = (System.nanoTime() - t0) / 1_000_000;
+        Run run = readBack(parallelism, database, deadLetterTopic, jobMillis);
+        RUNS.put(runKey, run);
+        return run;
+    }
+
+    private static void runOnTheMiniCluster(int parallelism, Fault fault, MiniCluster cluster, String database,
+            String deadLetterTopic) throws Exception {
         RegistryRef registry = RegistryRef.of(simulator.registry());
         KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
                 "earliest", types, registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
@@ -316,7 +340,6 @@ class IndicatorEngineITCase {
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
                 .withEngineSamples(new InfluxDbSampleWriter(InfluxDbEndpoint.v1(influx.url(), database, null, null, null)))
                 .build(env);
-        long t0 = System.nanoTime();
         switch (fault) {
             case NONE -> env.execute("indicator engine at parallelism " + parallelism);
             case TASK_MANAGERS_LOST -> loseTaskManagersAfterTheFirstCheckpoint(
@@ -325,8 +348,56 @@ class IndicatorEngineITCase {
                     cluster, database);
             case KAFKA_BROKER_RESTART -> restartKafkaOncePointsFlow(
                     env.executeAsync("indicator engine, Kafka broker restarted"), database);
+            default -> throw new IllegalArgumentException(fault.name());
         }
-        long jobMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * The shaded jar submitted over REST to a cluster of separate JVMs, as a user runs it ({@code
+     * twin run} with a bounded feed, parallelism 2); after the first completed checkpoint a third
+     * TaskManager starts and both original TaskManager processes are killed.
+     */
+    private static void runOnAStandaloneClusterKillingTaskManagers(String database, String deadLetterTopic)
+            throws Exception {
+        Path registryFile = Files.createTempFile("twin-registry-", ".jsonl");
+        Path checkpoints = Files.createTempDirectory("twin-standalone-checkpoints-");
+        simulator.registry().write(registryFile);
+        try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Path.of("target/twin.jar").toAbsolutePath(),
+                Path.of("../jvm.options").toAbsolutePath(), 2, 2)) {
+            String job = flink.submit(List.of("run",
+                    "--set", "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--set", "feed.kafka.topic=" + TOPIC,
+                    "--set", "feed.kafka.group-id=standalone-" + UUID.randomUUID(),
+                    "--set", "feed.kafka.starting-offsets=earliest",
+                    "--set", "feed.kafka.bounded=true",
+                    "--set", "registry.file=" + registryFile,
+                    "--set", "influxdb.url=" + influx.url(),
+                    "--set", "influxdb.database=" + database,
+                    "--set", "dead-letters.kafka.topic=" + deadLetterTopic,
+                    "--set", "checkpoint.interval=1 s",
+                    "--set", "checkpoint.dir=" + checkpoints.toUri(),
+                    "--set", "parallelism=2"));
+            flink.awaitTrue(() -> flink.completedCheckpoints(job) > 0, "a completed checkpoint");
+            flink.startTaskManager();
+            flink.awaitTaskManagers(3);
+            flink.killTaskManager(0);
+            flink.killTaskManager(1);
+            flink.awaitTrue(() -> {
+                String state = flink.jobState(job);
+                assertThat(state).as("job state").isNotEqualTo("FAILED");
+                return state.equals("FINISHED");
+            }, "the job finished");
+            assertThat(flink.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").size())
+                    .as("failures the job recovered from").isPositive();
+        } finally {
+            TempDirs.deleteRecursively(checkpoints);
+            Files.deleteIfExists(registryFile);
+        }
+    }
+
+    /** What InfluxDB holds after a run, with every tag that does not fit the catalog or topology. */
+    private static Run readBack(int parallelism, String database, String deadLetterTopic, long jobMillis)
+            throws Exception {
 
         Map<PointKey, Double> read = new HashMap<>();
         List<String> tagErrors = new ArrayList<>();
@@ -350,9 +421,7 @@ class IndicatorEngineITCase {
         if (total != read.size()) {
             tagErrors.add("InfluxDB holds " + total + " points, " + read.size() + " of them in catalog categories");
         }
-        Run run = new Run(parallelism, database, deadLetterTopic, read, tagErrors, jobMillis);
-        RUNS.put(runKey, run);
-        return run;
+        return new Run(parallelism, database, deadLetterTopic, read, tagErrors, jobMillis);
     }
 
     /** The Kafka broker (feed and dead letters) is restarted once the first points landed. */

@@ -1,0 +1,229 @@
+package org.citytwin.jobs.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.citytwin.embedded.FreePorts;
+import org.citytwin.embedded.TempDirs;
+
+/**
+ * A Flink session cluster of separate JVMs on this machine, as a user runs one: a JobManager
+ * ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}), and
+ * jobs submitted by {@code flink run} ({@code CliFrontend}). flink-dist is not published, so the
+ * "distribution" is Flink's own jars from this test's classpath, without the Kafka connector and
+ * the project's classes: those come with the job jar, as on a real cluster. TaskManager processes
+ * can be killed.
+ */
+public final class StandaloneFlinkCluster implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String distribution;
+    private final Path jar;
+    private final Path jvmOptions;
+    private final Path dir;
+    private final int restPort;
+    private final Process jobManager;
+    private final List<Process> taskManagers = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private StandaloneFlinkCluster(Path jar, Path jvmOptions, Path dir, int restPort) throws IOException {
+        this.distribution = distribution();
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.dir = dir;
+        this.restPort = restPort;
+        this.jobManager = launch("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
+    }
+
+    /**
+     * Starts the JobManager and {@code taskManagers} TaskManagers with {@code slots} slots each and
+     * returns once they are registered.
+     */
+    public static StandaloneFlinkCluster start(Path jar, Path jvmOptions, int taskManagers, int slots)
+            throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with mvn package (the ITCases run after it)");
+        }
+        Path dir = Files.createTempDirectory("twin-flink-cluster-");
+        int restPort = FreePorts.next();
+        Files.writeString(dir.resolve("config.yaml"), String.join("\n",
+                "jobmanager.rpc.address: 127.0.0.1",
+                "jobmanager.rpc.port: " + FreePorts.next(),
+                "jobmanager.bind-host: 127.0.0.1",
+                "jobmanager.memory.process.size: 1024m",
+                "taskmanager.host: 127.0.0.1",
+                "taskmanager.bind-host: 127.0.0.1",
+                "taskmanager.numberOfTaskSlots: " + slots,
+                // Without Flink's start scripts every memory component must be given.
+                "taskmanager.cpu.cores: " + slots,
+                "taskmanager.memory.framework.heap.size: 128m",
+                "taskmanager.memory.task.heap.size: 512m",
+                "taskmanager.memory.framework.off-heap.size: 128m",
+                "taskmanager.memory.task.off-heap.size: 0m",
+                "taskmanager.memory.network.min: 64m",
+                "taskmanager.memory.network.max: 64m",
+                "taskmanager.memory.managed.size: 256m",
+                "taskmanager.memory.jvm-metaspace.size: 256m",
+                "taskmanager.memory.jvm-overhead.min: 192m",
+                "taskmanager.memory.jvm-overhead.max: 192m",
+                "rest.address: 127.0.0.1",
+                "rest.bind-address: 127.0.0.1",
+                "rest.port: " + restPort,
+                "heartbeat.interval: 1000",
+                "heartbeat.timeout: 10000",
+                "io.tmp.dirs: " + dir.resolve("tmp"),
+                ""));
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(jar, jvmOptions, dir, restPort);
+        try {
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.startTaskManager();
+            }
+            cluster.awaitTaskManagers(taskManagers);
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** Flink's jars from this JVM's classpath: neither Kafka (the connector comes with the job jar) nor the project. */
+    private static String distribution() {
+        Path project = Path.of("..").toAbsolutePath().normalize();
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry).toAbsolutePath().normalize();
+            if (!path.startsWith(project) && !path.getFileName().toString().contains("kafka")) {
+                entries.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private Process launch(String mainClass, String name) throws IOException {
+        return new ProcessBuilder("java", "-Xmx768m", "@" + jvmOptions, "-cp", distribution, mainClass,
+                "--configDir", dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
+    }
+
+    /** Starts one more TaskManager JVM. */
+    public void startTaskManager() throws IOException {
+        taskManagers.add(launch("org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "taskmanager-" + taskManagers.size()));
+    }
+
+    /** Kills TaskManager {@code i}'s process (SIGKILL), as a lost machine would. */
+    public void killTaskManager(int i) throws InterruptedException {
+        taskManagers.get(i).destroyForcibly().waitFor();
+    }
+
+    /** Waits until {@code n} TaskManagers are registered. */
+    public void awaitTaskManagers(int n) throws Exception {
+        awaitTrue(() -> get("/taskmanagers").path("taskmanagers").size() >= n, n + " TaskManagers registered");
+    }
+
+    /** {@code flink run -d JAR ARGS...}, as a user submits the job; returns its job id. */
+    public String submit(List<String> programArgs) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "@" + jvmOptions, "-cp", distribution,
+                "org.apache.flink.client.cli.CliFrontend", "run", "-d", jar.toString()));
+        command.addAll(programArgs);
+        Path log = dir.resolve("flink-run.log");
+        ProcessBuilder flinkRun = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        flinkRun.environment().put("FLINK_CONF_DIR", dir.toString());
+        Process client = flinkRun.start();
+        if (!client.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || client.exitValue() != 0) {
+            client.destroyForcibly();
+            throw new AssertionError("flink run failed:\n" + Files.readString(log));
+        }
+        java.util.regex.Matcher submitted = java.util.regex.Pattern.compile("JobID ([0-9a-f]{32})")
+                .matcher(Files.readString(log));
+        if (!submitted.find()) {
+            throw new AssertionError("flink run printed no job id:\n" + Files.readString(log));
+        }
+        return submitted.group(1);
+    }
+
+    /** The job's state: RUNNING, RESTARTING, FINISHED, FAILED, ... */
+    public String jobState(String jobId) throws Exception {
+        return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** How many checkpoints of the job completed. */
+    public long completedCheckpoints(String jobId) throws Exception {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** The JobManager's log, for a failing test's message. */
+    public String jobManagerLog() throws IOException {
+        return Files.readString(dir.resolve("jobmanager.log"));
+    }
+
+    public JsonNode get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    private JsonNode send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("Flink REST " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + restPort + path);
+    }
+
+    /** A condition polled until it holds. */
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code check} for up to two minutes (REST errors count as not yet). */
+    public void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the JobManager is not answering yet
+            }
+            if (!jobManager.isAlive()) {
+                throw new IllegalStateException("the JobManager exited:\n" + jobManagerLog());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not within 2 min: " + what + "\n" + jobManagerLog());
+    }
+
+    @Override
+    public void close() {
+        for (Process p : taskManagers) {
+            p.destroyForcibly();
+        }
+        jobManager.destroyForcibly();
+        try {
+            jobManager.waitFor();
+            for (Process p : taskManagers) {
+                p.waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        TempDirs.deleteRecursively(dir);
+    }
+}
