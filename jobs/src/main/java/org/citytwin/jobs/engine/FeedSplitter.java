@@ -22,13 +22,9 @@ import org.apache.flink.util.OutputTag;
  * stamps each with its partition's watermark: the twin decides lateness from that, not from the
  * operator watermark, which a source subtask without partitions (or a slower partition) holds
  * back, so the decision is the same at any parallelism. The highest time per partition is part of
- * checkpoints, so a restart continues with the same watermarks instead of starting from none.
- *
- * <p>For an unbounded feed (a live run) they are union state: after a restore at another
- * parallelism every subtask gets every partition's time, so each partition's watermark follows it
- * to its new subtask. A bounded feed (tests, replays) keeps plain list state, since Flink fails a
- * checkpoint with union state once some subtasks of a bounded source have finished; it restores
- * exactly at the same parallelism.
+ * checkpoints, so a restart at the same parallelism continues with the same watermarks instead of
+ * starting from none. (Union state would follow partitions across a rescale, but Flink does not
+ * allow it once some subtasks of a bounded source have finished.)
  */
 final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
 
@@ -38,16 +34,14 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
     private final EngineSampleWriter samples;
     private final String run;
     private final long maxOutOfOrdernessMs;
-    private final boolean boundedFeed;
     /** Highest event time per partition of the feed topic (one topic per job). */
     private transient Map<Integer, Long> maxTimeByPartition;
     private transient ListState<Tuple2<Integer, Long>> checkpointedMaxTimes;
     private transient EngineCounters counters;
 
     FeedSplitter(OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run,
-            long maxOutOfOrdernessMs, boolean boundedFeed) {
+            long maxOutOfOrdernessMs) {
         this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
-        this.boundedFeed = boundedFeed;
         this.deadLetters = deadLetters;
         this.samples = samples;
         this.run = run;
@@ -55,10 +49,8 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        ListStateDescriptor<Tuple2<Integer, Long>> descriptor = new ListStateDescriptor<>(
-                boundedFeed ? "partition-max-times" : "partition-max-times-union", Types.TUPLE(Types.INT, Types.LONG));
-        checkpointedMaxTimes = boundedFeed ? context.getOperatorStateStore().getListState(descriptor)
-                : context.getOperatorStateStore().getUnionListState(descriptor);
+        checkpointedMaxTimes = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
+                "partition-max-times", Types.TUPLE(Types.INT, Types.LONG)));
         maxTimeByPartition = new HashMap<>();
         for (Tuple2<Integer, Long> entry : checkpointedMaxTimes.get()) {
             maxTimeByPartition.merge(entry.f0, entry.f1, Math::max);

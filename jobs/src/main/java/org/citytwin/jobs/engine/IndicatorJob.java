@@ -2,7 +2,6 @@ package org.citytwin.jobs.engine;
 
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -67,8 +66,7 @@ public final class IndicatorJob {
         SingleOutputStreamOperator<FeedRecord> accepted = env
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
-                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis(),
-                        feed.getBoundedness() == Boundedness.BOUNDED)).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
