@@ -1,5 +1,9 @@
 package org.citytwin.jobs.cli;
 
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +22,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.FileAppender;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.config.TwinConfig;
@@ -80,12 +87,14 @@ public final class DemoCommand implements Callable<Integer> {
         }));
         Path work = Files.createTempDirectory("twin-demo-");
         System.out.println("Starting Kafka (KRaft, in-process) and InfluxDB (influxd) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start()) {
+        try (EmbeddedKafka kafka = startKafkaQuietly(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start()) {
             kafka.createTopic(FEED_TOPIC, 4);
             kafka.createTopic(DEAD_LETTER_TOPIC, 1);
             influx.createDatabase(DATABASE);
             System.out.println("Kafka: " + kafka.bootstrapServers() + " (topics " + FEED_TOPIC + ", " + DEAD_LETTER_TOPIC
                     + ")  InfluxDB: " + influx.url() + " (database " + DATABASE + ")");
+            System.out.println("Grafana: point it at INFLUXDB_URL=" + influx.url() + " INFLUXDB_DATABASE=" + DATABASE
+                    + " (grafana/README.md; deploy/README.md runs one with Docker). Logs: " + logFile());
 
             AssetTypes types = AssetTypes.load("shanghai");
             CityTopology topology = CityTopology.load("shanghai");
@@ -130,6 +139,25 @@ public final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
+    }
+
+    /** Kafka's storage formatter prints its bootstrap metadata to stdout: send that to the log file instead. */
+    private static EmbeddedKafka startKafkaQuietly() throws Exception {
+        PrintStream console = System.out;
+        String file = logFile();
+        try (PrintStream log = new PrintStream(file == null ? OutputStream.nullOutputStream()
+                : new FileOutputStream(file, true), true, StandardCharsets.UTF_8)) {
+            System.setOut(log);
+            return EmbeddedKafka.start();
+        } finally {
+            System.setOut(console);
+        }
+    }
+
+    /** The file the CLI's log4j2 configuration writes warnings to (appender "file"), or null without one. */
+    private static String logFile() {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        return context.getConfiguration().getAppender("file") instanceof FileAppender f ? f.getFileName() : null;
     }
 
     private void watch(JobClient job, EmbeddedInfluxDb influx, Catalog catalog, AtomicLong produced)

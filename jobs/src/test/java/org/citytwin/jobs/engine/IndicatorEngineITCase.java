@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -13,10 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,25 +36,19 @@ import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
+import org.citytwin.jobs.testing.CoverageFeed;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.jobs.testing.StandaloneFlinkCluster;
 import org.citytwin.embedded.TempDirs;
-import org.citytwin.model.asset.Asset;
-import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.asset.AssetTypes;
-import org.citytwin.model.asset.AttributeDef;
-import org.citytwin.model.asset.MetricDef;
-import org.citytwin.model.asset.Simulation;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
-import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
-import org.citytwin.model.sim.RecordClass;
 import org.citytwin.model.sim.SimRecord;
 import org.citytwin.model.topology.CityTopology;
 import org.junit.jupiter.api.AfterAll;
@@ -118,7 +109,9 @@ class IndicatorEngineITCase {
         // Rare events (a taxi trip over 30 km: ~0.1 per simulated hour at this scale) would leave some
         // indicators without input: a few records at the end of the hour feed exactly those.
         Expected simulatedOnly = reference(feed);
-        topUp = coverageRecords(simulatedOnly.points().keySet());
+        Set<String> covered = new TreeSet<>();
+        simulatedOnly.points().keySet().forEach(k -> covered.add(k.id()));
+        topUp = CoverageFeed.topUp(simulator, types, plan, catalogIndicators(), covered, SEED);
         feed.addAll(topUp);
         expected = reference(feed);
 
@@ -575,107 +568,5 @@ class IndicatorEngineITCase {
         }
         sb.append(String.format("%n  %-18s %3d/%3d %5.1f %%", "all", all, plan.size(), 100.0 * all / plan.size()));
         System.out.println(sb);
-    }
-
-    // ---------------------------------------------------------------- coverage top-up
-
-    /**
-     * For each gauge, counter and event indicator without any point in the simulated hour, one
-     * well-formed record (two for counters: a baseline and an increment) from a registered asset
-     * that passes the indicator's filter, stamped in the last 20 s of the hour. Values are drawn
-     * from the catalog's simulation ranges with a seeded generator.
-     */
-    private static List<SimRecord> coverageRecords(Set<PointKey> points) {
-        Set<String> withPoints = new TreeSet<>();
-        points.forEach(k -> withPoints.add(k.id()));
-        Map<String, List<Asset>> byType = new HashMap<>();
-        for (Asset a : simulator.registry().all()) {
-            byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(a);
-        }
-        Random random = new Random(SEED);
-        List<SimRecord> out = new ArrayList<>();
-        long time = simulator.end() - 20_000;
-        for (Indicator indicator : catalogIndicators()) {
-            if (indicator.source() == SourceKind.DERIVED || withPoints.contains(indicator.id())) {
-                continue;
-            }
-            CompiledIndicator compiled = plan.indicator(indicator.id());
-            List<Asset> candidates = new ArrayList<>();
-            for (AssetType t : types.all()) {
-                boolean reads = indicator.source() == SourceKind.EVENT
-                        ? (indicator.assetType() == null || indicator.assetType().equals(t.name())) && t.event(indicator.event()) != null
-                        : t.name().equals(indicator.assetType());
-                if (reads) {
-                    candidates.addAll(byType.getOrDefault(t.name(), List.of()));
-                }
-            }
-            for (int attempt = 0; attempt < 2000 && !candidates.isEmpty(); attempt++) {
-                Asset asset = candidates.get(random.nextInt(candidates.size()));
-                AssetType type = types.get(asset.type());
-                String id = "\"id\":\"cover-" + out.size() + "\",\"asset\":\"" + asset.id() + "\"";
-                if (indicator.source() == SourceKind.EVENT) {
-                    Map<String, Object> attrs = new LinkedHashMap<>();
-                    for (AttributeDef a : type.event(indicator.event()).attributes().values()) {
-                        attrs.put(a.name(), switch (a.type()) {
-                            case STRING -> a.values().isEmpty() ? "x" : a.values().get(random.nextInt(a.values().size()));
-                            case BOOL -> random.nextBoolean();
-                            default -> draw(a.sim(), a.resolution(), random);
-                        });
-                    }
-                    if (compiled.acceptsEvent(attrs, asset)) {
-                        out.add(record(asset, time + 10L * out.size(), "{" + id + ",\"ts\":" + (time + 10L * out.size())
-                                + ",\"event\":\"" + indicator.event() + "\",\"attrs\":" + json(attrs) + "}"));
-                        break;
-                    }
-                } else {
-                    MetricDef metric = type.metric(indicator.metric());
-                    if (indicator.source() == SourceKind.GAUGE) {
-                        double value = draw(metric.sim(), metric.resolution(), random);
-                        double filterValue = value;
-                        if (indicator.attribute() != null && asset.attributes().get(indicator.attribute()) instanceof Number n) {
-                            filterValue = n.doubleValue();
-                        }
-                        if (compiled.acceptsReading(filterValue, true, asset)) {
-                            out.add(reading(asset, time + 10L * out.size(), id, metric, value));
-                            break;
-                        }
-                    } else {
-                        double increment = metric.quantize(Math.pow(10, random.nextInt(5)) * (1 + random.nextInt(9)));
-                        if (increment > 0 && compiled.acceptsReading(increment, true, asset)) {
-                            double base = metric.quantize(1_000_000_000 * metric.resolution());
-                            out.add(reading(asset, time + 10L * out.size(), id, metric, base));
-                            String next = "\"id\":\"cover-" + out.size() + "\",\"asset\":\"" + asset.id() + "\"";
-                            out.add(reading(asset, time + 10L * out.size(), next, metric,
-                                    metric.fromFixed(metric.toFixed(base) + metric.toFixed(increment))));
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private static double draw(Simulation sim, double resolution, Random random) {
-        double v = sim.base() + sim.noise() * (random.nextInt(9) - 4) + (random.nextBoolean() ? sim.amp() : 0);
-        v = Math.min(sim.max(), Math.max(sim.min(), v));
-        return BigDecimal.valueOf(Math.round(v / resolution)).multiply(BigDecimal.valueOf(resolution)).doubleValue();
-    }
-
-    private static SimRecord reading(Asset asset, long time, String id, MetricDef metric, double value) {
-        return record(asset, time, "{" + id + ",\"ts\":" + time + ",\"readings\":{\"" + metric.name() + "\":"
-                + BigDecimal.valueOf(value).toPlainString() + "}}");
-    }
-
-    private static SimRecord record(Asset asset, long time, String json) {
-        return new SimRecord(RecordClass.GOOD, asset.id(), time, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String json(Map<String, Object> attrs) {
-        try {
-            return JSON.writeValueAsString(attrs);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,0 +1,108 @@
+package org.citytwin.grafana;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.citytwin.model.topology.Area;
+import org.citytwin.model.topology.CityTopology;
+
+/** The parts every generated dashboard shares: header fields, the {@code run} and {@code area} variables. */
+final class DashboardShell {
+    /** The dashboard JSON model version written (Grafana 10.4/11 read it natively). */
+    static final int SCHEMA_VERSION = 39;
+    static final String TAG = "city-twin";
+
+    private DashboardShell() {}
+
+    /** A dashboard with no panels and no variables yet. */
+    static ObjectNode dashboard(String uid, String title, String refresh, String from) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("uid", uid);
+        d.put("title", title);
+        d.putArray("tags").add(TAG);
+        d.put("schemaVersion", SCHEMA_VERSION);
+        d.put("version", 1);
+        d.put("editable", true);
+        d.put("graphTooltip", 1);
+        d.put("timezone", "browser");
+        d.put("refresh", refresh);
+        ObjectNode time = d.putObject("time");
+        time.put("from", from);
+        time.put("to", "now");
+        ObjectNode annotations = d.putObject("annotations");
+        annotations.putArray("list");
+        d.putObject("templating").putArray("list");
+        d.putArray("links");
+        d.putArray("panels");
+        return d;
+    }
+
+    static ArrayNode panels(ObjectNode dashboard) {
+        return (ArrayNode) dashboard.get("panels");
+    }
+
+    static ArrayNode variables(ObjectNode dashboard) {
+        return (ArrayNode) dashboard.get("templating").get("list");
+    }
+
+    /** {@code run}: {@code live} or a drill id, read from the database so new drills appear by themselves. */
+    static void addRunVariable(ObjectNode dashboard) {
+        ObjectNode v = variables(dashboard).addObject();
+        v.put("name", "run");
+        v.put("label", "运行 Run");
+        v.put("type", "query");
+        v.set("datasource", Datasource.ref());
+        v.put("query", InfluxQl.runs());
+        v.put("refresh", 1);
+        v.put("includeAll", false);
+        v.put("multi", false);
+        v.put("sort", 1);
+        ObjectNode current = v.putObject("current");
+        current.put("text", "live");
+        current.put("value", "live");
+    }
+
+    /** {@code area}: the city and its districts (streets are left out: 81 entries overwhelm a wall picker). */
+    static void addAreaVariable(ObjectNode dashboard, CityTopology topology) {
+        ObjectNode v = variables(dashboard).addObject();
+        v.put("name", "area");
+        v.put("label", "区域 Area");
+        v.put("type", "custom");
+        v.put("includeAll", false);
+        v.put("multi", false);
+        StringBuilder query = new StringBuilder();
+        ArrayNode options = v.putArray("options");
+        boolean first = true;
+        for (Area a : areas(topology)) {
+            String text = a.zh() + " " + a.en();
+            query.append(first ? "" : ",").append(text.replace(",", " ")).append(" : ").append(a.code());
+            ObjectNode o = options.addObject();
+            o.put("selected", first);
+            o.put("text", text);
+            o.put("value", a.code());
+            first = false;
+        }
+        v.put("query", query.toString());
+        ObjectNode current = v.putObject("current");
+        current.put("text", topology.city().zh() + " " + topology.city().en());
+        current.put("value", topology.city().code());
+    }
+
+    private static java.util.List<Area> areas(CityTopology topology) {
+        java.util.List<Area> out = new java.util.ArrayList<>();
+        out.add(topology.city());
+        out.addAll(topology.districts());
+        return out;
+    }
+
+    /** A link in the dashboard header to every other generated dashboard (by tag). */
+    static void addDashboardsLink(ObjectNode dashboard) {
+        ObjectNode l = ((ArrayNode) dashboard.get("links")).addObject();
+        l.put("type", "dashboards");
+        l.putArray("tags").add(TAG);
+        l.put("asDropdown", true);
+        l.put("title", "城市生命体征 City vital signs");
+        l.put("includeVars", true);
+        l.put("keepTime", true);
+    }
+}

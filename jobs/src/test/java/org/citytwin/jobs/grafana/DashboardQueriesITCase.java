@@ -1,0 +1,275 @@
+package org.citytwin.jobs.grafana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.citytwin.embedded.EmbeddedInfluxDb;
+import org.citytwin.embedded.EmbeddedKafka;
+import org.citytwin.grafana.PanelQuery;
+import org.citytwin.grafana.QueryInterpolation;
+import org.citytwin.jobs.engine.EngineSample;
+import org.citytwin.jobs.engine.FeedRecord;
+import org.citytwin.jobs.engine.FeedSources;
+import org.citytwin.jobs.engine.IndicatorJob;
+import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.jobs.engine.RegistryRef;
+import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
+import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
+import org.citytwin.jobs.sink.influx.InfluxDbSink;
+import org.citytwin.jobs.testing.CoverageFeed;
+import org.citytwin.jobs.testing.TwinMiniCluster;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Catalog;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.catalog.Category;
+import org.citytwin.model.catalog.Indicator;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.sim.CitySimulator;
+import org.citytwin.model.sim.RecordClass;
+import org.citytwin.model.sim.SimRecord;
+import org.citytwin.model.topology.CityTopology;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every query of the committed Grafana dashboards — panel targets, annotations and query variables,
+ * with {@code $timeFilter}, {@code $__interval}, {@code $__interval_ms} and the variables filled in as
+ * Grafana does — runs without error and returns data on a real InfluxDB, after the engine has written
+ * a simulated half hour of Shanghai to it and a few {@code alert} transitions were written beside it.
+ */
+class DashboardQueriesITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = TwinMiniCluster.twoTaskManagers();
+
+    private static final String DATABASE = "twin";
+    private static final String TOPIC = "city-feed";
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 60 * MINUTE;
+    /** The city of IndicatorEngineITCase, whose registry has an asset for every indicator's filter. */
+    private static final long SEED = 10;
+    /** About 5,500 assets (smaller scales leave the rarest asset types, water plants and port cranes, without any). */
+    private static final double SCALE = 0.1;
+    private static final Path DASHBOARDS = Path.of("..", "grafana", "dashboards").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedInfluxDb influx;
+    private static Catalog catalog;
+    private static CityTopology topology;
+    /** The simulated half hour ends on the hour at least a quarter of an hour ago, so no record is "in the future". */
+    private static long start;
+    private static long end;
+    private static long jobEnded;
+
+    @BeforeAll
+    static void runTheEngineAndWriteAlerts() throws Exception {
+        long t0 = System.nanoTime();
+        kafka = EmbeddedKafka.start();
+        influx = EmbeddedInfluxDb.start();
+        influx.createDatabase(DATABASE);
+        AssetTypes types = AssetTypes.load("shanghai");
+        topology = CityTopology.load("shanghai");
+        catalog = CatalogLoader.load("shanghai");
+        EvaluationPlan plan = EvaluationPlan.compile(catalog, types, topology);
+        // Ends on an hour so that every window (5 min to 1 h) holding the coverage records closes with it.
+        end = (System.currentTimeMillis() - 15 * MINUTE) / HOUR * HOUR;
+        start = end - 30 * MINUTE;
+        CitySimulator simulator = new CitySimulator(types, topology, CitySimulator.options().seed(SEED).scale(SCALE)
+                .badShare(0.02).start(start).duration(end - start).stormAt(start, end - start));
+        List<SimRecord> feed = new ArrayList<>();
+        simulator.forEach(feed::add);
+        feed.addAll(CoverageFeed.topUp(simulator, types, plan, catalog.indicators(), Set.of(), SEED));
+        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic("dead-letters", 1);
+        kafka.produce(records(feed));
+
+        RegistryRef registry = RegistryRef.of(simulator.registry());
+        InfluxDbEndpoint endpoint = InfluxDbEndpoint.v1(influx.url(), DATABASE, null, null, null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1); // one partition: a second source subtask would sit idle and hold the watermark
+        new IndicatorJob(plan, registry, new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1),
+                Duration.ofMinutes(5)), "live",
+                FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(), "earliest", types,
+                        registry, false),
+                InfluxDbSink.builder(endpoint, IndicatorPoint::toInfluxPoint).build(),
+                DeadLetterSinks.kafka(kafka.bootstrapServers(), "dead-letters"))
+                .withEngineSamples(InfluxDbSink.builder(endpoint, EngineSample::toInfluxPoint).build())
+                .build(env);
+        JobClient job = env.executeAsync("indicator engine for the dashboard queries");
+        try {
+            pulseUntilEverythingIsWritten(feed);
+        } finally {
+            job.cancel().get();
+        }
+        jobEnded = System.currentTimeMillis();
+        influx.write(DATABASE, alertTransitions());
+        System.out.printf("engine run and alerts written in %.1f s (%d feed records)%n", (System.nanoTime() - t0) / 1e9,
+                feed.size());
+    }
+
+    /**
+     * The engine writes its self-metrics when a record arrives 10 s after the previous sample, and an
+     * unbounded job emits a tick when the watermark passes it: one good record a second, each 20 s of
+     * event time later than the last, drives both until every indicator and every engine metric is in.
+     */
+    private static void pulseUntilEverythingIsWritten(List<SimRecord> feed) throws Exception {
+        SimRecord template = feed.stream().filter(r -> r.recordClass() == RecordClass.GOOD && r.text().contains("\"readings\""))
+                .findFirst().orElseThrow();
+        long deadline = System.currentTimeMillis() + 120_000;
+        int seen = -1;
+        long changed = System.currentTimeMillis();
+        for (int k = 0; System.currentTimeMillis() < deadline && System.currentTimeMillis() - changed < 30_000; k++) {
+            int indicators = tagValues("indicator", "id");
+            if (indicators == catalog.size() && tagValues("engine", "metric") == 4) {
+                return;
+            }
+            if (indicators != seen) {
+                seen = indicators;
+                changed = System.currentTimeMillis();
+            }
+            ObjectNode pulse = (ObjectNode) JSON.readTree(template.json());
+            pulse.put("id", "pulse-" + k);
+            pulse.put("ts", end + MINUTE + 20_000L * k);
+            kafka.produce(List.of(new ProducerRecord<>(TOPIC, 0, template.key().getBytes(StandardCharsets.UTF_8),
+                    JSON.writeValueAsBytes(pulse))));
+            Thread.sleep(1000);
+        }
+        Set<String> written = new java.util.HashSet<>();
+        influx.query(DATABASE, "SHOW TAG VALUES FROM \"indicator\" WITH KEY = \"id\"")
+                .forEach(row -> written.add((String) row.get("value")));
+        List<String> missing = catalog.indicators().stream().filter(i -> !written.contains(i.id()))
+                .map(i -> i.id() + " (" + i.source() + " " + i.aggregation() + " " + i.periodMs() / 1000 + " s)").toList();
+        throw new AssertionError("InfluxDB has " + written.size() + " of " + catalog.size() + " indicators and "
+                + tagValues("engine", "metric") + " of 4 engine metrics; without points: " + missing);
+    }
+
+    private static int tagValues(String measurement, String key) throws Exception {
+        return influx.query(DATABASE, "SHOW TAG VALUES FROM \"" + measurement + "\" WITH KEY = \"" + key + "\"").size();
+    }
+
+    /**
+     * Per category, on its first indicator: the city PENDING then FIRING, Huangpu FIRING, Xuhui FIRING
+     * then RESOLVED. Two alerts per category fire at the end; Xuhui's must not count.
+     */
+    private static String alertTransitions() {
+        StringBuilder lines = new StringBuilder();
+        for (Category c : catalog.categories()) {
+            Indicator i = catalog.indicators().stream().filter(x -> x.category().equals(c.id())).findFirst().orElseThrow();
+            lines.append(alert(i, "310000", "city", "PENDING", end - 3 * MINUTE));
+            lines.append(alert(i, "310000", "city", "FIRING", end - 2 * MINUTE));
+            lines.append(alert(i, "310101", "district", "FIRING", end - 2 * MINUTE));
+            lines.append(alert(i, "310104", "district", "FIRING", end - 5 * MINUTE));
+            lines.append(alert(i, "310104", "district", "RESOLVED", end - MINUTE));
+        }
+        return lines.toString();
+    }
+
+    private static String alert(Indicator i, String area, String level, String state, long time) {
+        return "alert,indicator=" + i.id() + ",category=" + i.category() + ",area=" + area + ",level=" + level
+                + ",severity=critical,run=live state=\"" + state + "\",value=2.5,threshold=2 " + time + "\n";
+    }
+
+    private static List<ProducerRecord<byte[], byte[]>> records(List<SimRecord> feed) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(feed.size());
+        for (SimRecord r : feed) {
+            out.add(new ProducerRecord<>(TOPIC, 0, r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+        }
+        return out;
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (influx != null) {
+            influx.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- the queries
+
+    private static Map<String, JsonNode> dashboards() throws Exception {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(DASHBOARDS)) {
+            for (Path p : files.sorted().toList()) {
+                out.put(p.getFileName().toString(), JSON.readTree(p.toFile()));
+            }
+        }
+        return out;
+    }
+
+    /** As Grafana sends them for the range from the simulation's start to after the job, live, city-wide. */
+    private static QueryInterpolation grafana() {
+        return new QueryInterpolation(start - MINUTE, jobEnded + MINUTE, 1000, 10_000,
+                Map.of("run", "live", "area", topology.city().code()));
+    }
+
+    @Test
+    void everyDashboardQueryRunsAndReturnsData() throws Exception {
+        QueryInterpolation grafana = grafana();
+        List<PanelQuery> queries = new ArrayList<>();
+        dashboards().values().forEach(d -> queries.addAll(PanelQuery.of(d)));
+        List<String> failures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (PanelQuery q : queries) {
+            String sent = grafana.apply(q.query());
+            try {
+                if (influx.query(DATABASE, sent).isEmpty()) {
+                    failures.add("no data: " + q.dashboardUid() + " " + q.where() + ": " + sent);
+                }
+            } catch (java.io.IOException e) {
+                failures.add("error: " + q.dashboardUid() + " " + q.where() + ": " + e.getMessage());
+            }
+        }
+        System.out.printf("%d queries of %d dashboards in %.1f s, $__interval = %d ms%n", queries.size(),
+                dashboards().size(), (System.nanoTime() - t0) / 1e9, grafana.intervalMs());
+
+        assertThat(failures).as("queries failing or without data").isEmpty();
+        // Per category panel, tile (value and alerts), annotation; the wall's map (2), alert list,
+        // feed health (3); engine health (4); the run variable on all 34 dashboards.
+        int categories = catalog.categories().size();
+        assertThat(queries).hasSize(catalog.size() + 3 * categories + 2 + 1 + 3 + 4 + (categories + 2));
+    }
+
+    @Test
+    void alertPanelsCountTheAlertsWhoseLastTransitionIsFiring() throws Exception {
+        QueryInterpolation grafana = grafana();
+        JsonNode wall = dashboards().get("city-vital-signs.json");
+        List<PanelQuery> queries = PanelQuery.of(wall);
+        for (int tile = 0; tile < catalog.categories().size(); tile++) {
+            PanelQuery firing = queries.get(2 * tile + 1);
+            assertThat(firing.where()).endsWith("target B");
+            List<Map<String, Object>> rows = influx.query(DATABASE, grafana.apply(firing.query()));
+            assertThat(rows).as(firing.where()).hasSize(1);
+            assertThat(rows.get(0).get("firing")).as(firing.where()).isEqualTo(2.0);
+        }
+        List<Map<String, Object>> byDistrict = influx.query(DATABASE, grafana.apply(queries.get(65).query()));
+        assertThat(byDistrict).hasSize(1);
+        assertThat(byDistrict.get(0)).containsEntry("area", "310101").containsEntry("firing", (double) catalog.categories().size());
+        List<Map<String, Object>> list = influx.query(DATABASE, grafana.apply(queries.get(66).query()));
+        assertThat(list).hasSize(2 * catalog.categories().size());
+        assertThat(list).allSatisfy(row -> assertThat(row).containsEntry("state", "FIRING"));
+        assertThat(list.stream().map(r -> r.get("area")).distinct().sorted().toList()).containsExactly("310000", "310101");
+    }
+}
