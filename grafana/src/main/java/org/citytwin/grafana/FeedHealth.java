@@ -7,7 +7,7 @@ final class FeedHealth {
     private FeedHealth() {}
 
     static ObjectNode recordsPerSecond(PanelGrid grid, int w, int h) {
-        return rate(grid, "输入记录 Records accepted /s", "records_accepted", w, h);
+        return rate(grid, "读入记录 Records read /s", "records_read", w, h);
     }
 
     static ObjectNode pointsPerSecond(PanelGrid grid, int w, int h) {

@@ -65,16 +65,23 @@ public final class InfluxQl {
                 + category + "' AND \"area\" = '$area' AND " + RUN + " AND $timeFilter";
     }
 
-    /** An engine counter (a count per 10 s sample) as a rate per second, summed over subtasks. */
+    /**
+     * An engine counter as a rate per second, summed over subtasks. Samples carry each subtask's
+     * total since the run began (checkpointed), so the rate is the per-subtask derivative.
+     */
     public static String engineRate(String metric) {
-        return "SELECT sum(\"value\") * 1000 / $__interval_ms AS \"per_second\" FROM \"engine\" WHERE \"metric\" = '"
-                + metric + "' AND " + RUN + " AND $timeFilter GROUP BY time($__interval) fill(0)";
+        return "SELECT sum(\"rate\") AS \"per_second\" FROM (SELECT non_negative_derivative(last(\"value\"), 1s) AS \"rate\" "
+                + "FROM \"engine\" WHERE \"metric\" = '" + metric + "' AND " + RUN + " AND $timeFilter "
+                + "GROUP BY time($__interval), \"operator\", \"subtask\" fill(none)) WHERE $timeFilter "
+                + "GROUP BY time($__interval) fill(none)";
     }
 
-    /** An engine counter per reason (dead letters), as counts per interval. */
+    /** An engine counter per reason (dead letters), as counts per interval: the per-subtask differences of the totals. */
     public static String engineCountByReason(String metric) {
-        return "SELECT sum(\"value\") AS \"count\" FROM \"engine\" WHERE \"metric\" = '" + metric + "' AND " + RUN
-                + " AND $timeFilter GROUP BY time($__interval), \"reason\" fill(none)";
+        return "SELECT sum(\"n\") AS \"count\" FROM (SELECT non_negative_difference(last(\"value\")) AS \"n\" "
+                + "FROM \"engine\" WHERE \"metric\" = '" + metric + "' AND " + RUN + " AND $timeFilter "
+                + "GROUP BY time($__interval), \"operator\", \"subtask\", \"reason\" fill(none)) WHERE $timeFilter "
+                + "GROUP BY time($__interval), \"reason\" fill(none)";
     }
 
     /** The engine's worst watermark lag over its subtasks. */

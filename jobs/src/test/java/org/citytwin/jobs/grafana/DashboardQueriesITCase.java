@@ -24,7 +24,6 @@ import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.grafana.PanelQuery;
 import org.citytwin.grafana.QueryInterpolation;
-import org.citytwin.jobs.engine.EngineSample;
 import org.citytwin.jobs.engine.FeedRecord;
 import org.citytwin.jobs.engine.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
@@ -110,10 +109,10 @@ class DashboardQueriesITCase {
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1),
                 Duration.ofMinutes(5)), "live",
                 FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(), "earliest", types,
-                        registry, false),
+                        registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, false),
                 InfluxDbSink.builder(endpoint, IndicatorPoint::toInfluxPoint).build(),
                 DeadLetterSinks.kafka(kafka.bootstrapServers(), "dead-letters"))
-                .withEngineSamples(InfluxDbSink.builder(endpoint, EngineSample::toInfluxPoint).build())
+                .withEngineSamples(new org.citytwin.jobs.sink.influx.InfluxDbSampleWriter(endpoint))
                 .build(env);
         JobClient job = env.executeAsync("indicator engine for the dashboard queries");
         try {
@@ -128,10 +127,13 @@ class DashboardQueriesITCase {
     }
 
     /**
-     * The engine writes its self-metrics when a record arrives 10 s after the previous sample, and an
-     * unbounded job emits a tick when the watermark passes it: one good record a second, each 20 s of
-     * event time later than the last, drives both until every indicator and every engine metric is in.
+     * An unbounded job emits a tick when the watermark passes it, and the engine samples its totals
+     * every 10 s (a rate needs two): one good record a second, each 20 s of event time later than the
+     * last, drives both until every indicator and every engine metric is in.
      */
+    /** records_read, records_applied, dead_letters, points_written, watermark_lag_ms. */
+    private static final int ENGINE_METRICS = 5;
+
     private static void pulseUntilEverythingIsWritten(List<SimRecord> feed) throws Exception {
         SimRecord template = feed.stream().filter(r -> r.recordClass() == RecordClass.GOOD && r.text().contains("\"readings\""))
                 .findFirst().orElseThrow();
@@ -140,7 +142,7 @@ class DashboardQueriesITCase {
         long changed = System.currentTimeMillis();
         for (int k = 0; System.currentTimeMillis() < deadline && System.currentTimeMillis() - changed < 30_000; k++) {
             int indicators = tagValues("indicator", "id");
-            if (indicators == catalog.size() && tagValues("engine", "metric") == 4) {
+            if (indicators == catalog.size() && tagValues("engine", "metric") == ENGINE_METRICS) {
                 return;
             }
             if (indicators != seen) {
@@ -160,7 +162,7 @@ class DashboardQueriesITCase {
         List<String> missing = catalog.indicators().stream().filter(i -> !written.contains(i.id()))
                 .map(i -> i.id() + " (" + i.source() + " " + i.aggregation() + " " + i.periodMs() / 1000 + " s)").toList();
         throw new AssertionError("InfluxDB has " + written.size() + " of " + catalog.size() + " indicators and "
-                + tagValues("engine", "metric") + " of 4 engine metrics; without points: " + missing);
+                + tagValues("engine", "metric") + " of " + ENGINE_METRICS + " engine metrics; without points: " + missing);
     }
 
     private static int tagValues(String measurement, String key) throws Exception {
