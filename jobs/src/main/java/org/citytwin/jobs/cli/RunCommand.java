@@ -10,6 +10,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
@@ -106,6 +107,8 @@ public final class RunCommand implements Callable<Integer> {
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
                 .withEngineSamples(InfluxDbSink.builder(influx, EngineSample::toInfluxPoint).build())
+                .withAlerts(options.get(TwinOptions.ALERTS_ENABLED)
+                        ? Alerting.fromOptions(options, environment, plan, influx) : null)
                 .build(env);
     }
 }
