@@ -62,7 +62,9 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
         this.receiver = receiver;
         this.text = text;
         this.externalUrl = externalUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(receiver.timeout()).build();
+        // HTTP/1.1: the default (HTTP/2) first tries an h2c upgrade on plain http://, which webhook
+        // receivers rarely speak
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(receiver.timeout()).build();
         this.delivered = metrics.counter("notificationsDelivered");
         this.retries = metrics.counter("notificationRetries");
         this.rejected = metrics.counter("notificationsRejected");
