@@ -112,6 +112,12 @@ class AlertFunctionTest {
     }
 
     @Test
+    void theAlertStateIsAFlinkPojoSoRocksDbStoresItWithoutKryo() {
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(org.citytwin.model.alert.AlertState.class))
+                .isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+    }
+
+    @Test
     void eachAreaAndRunIsItsOwnAlert() throws Exception {
         long t = T0;
         harness.processElement(new StreamRecord<>(
