@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.model.alert.AlertTransition;
+import org.citytwin.model.alert.TransitionKind;
+import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -50,7 +52,7 @@ public final class NotificationText implements Serializable {
         String areaEn = area == null ? event.area() : area.en();
         String areaZh = area == null ? event.area() : area.zh();
         boolean above = indicator == null || indicator.alert() == null
-                || indicator.alert().direction() == org.citytwin.model.catalog.Alert.Direction.ABOVE;
+                || indicator.alert().direction() == Alert.Direction.ABOVE;
         long forMs = indicator == null || indicator.alert() == null ? 0 : indicator.alert().forMs();
         String value = number(t.value()) + unit;
         String threshold = number(t.threshold()) + unit;
@@ -58,7 +60,7 @@ public final class NotificationText implements Serializable {
                 .replace("{category}", event.category()).replace("{area}", event.area()).replace("{run}", event.run());
 
         Map<String, String> annotations = new LinkedHashMap<>();
-        boolean firing = t.kind() == org.citytwin.model.alert.TransitionKind.FIRING;
+        boolean firing = t.kind() == TransitionKind.FIRING;
         String sev = t.severity().label();
         if (firing) {
             annotations.put("summary", nameEn + " in " + areaEn + " is " + value + " (" + sev + ")");

@@ -42,7 +42,7 @@ public final class Receivers {
             throw new IllegalArgumentException(file + ": expected a list under 'receivers'");
         }
         for (JsonNode r : list) {
-            String name = text(r, "name", null, file);
+            String name = text(r, "name", null);
             if (name == null || !names.add(name) || !name.matches("[A-Za-z0-9_-]+")) {
                 throw new IllegalArgumentException(file + ": every receiver needs a unique name of letters, digits, - and _ ("
                         + name + ")");
@@ -54,11 +54,11 @@ public final class Receivers {
             });
             Receiver.Kind kind;
             try {
-                kind = Receiver.Kind.valueOf(text(r, "type", "webhook", file).toUpperCase(Locale.ROOT));
+                kind = Receiver.Kind.valueOf(text(r, "type", "webhook").toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": receiver " + name + ": type must be webhook or alertmanager");
             }
-            String url = text(r, "url", null, file);
+            String url = text(r, "url", null);
             if (url == null || !url.matches("https?://.+")) {
                 throw new IllegalArgumentException(file + ": receiver " + name + ": url must be an http(s) URL");
             }
@@ -68,7 +68,7 @@ public final class Receivers {
             } else {
                 runs.add(Receiver.LIVE);
             }
-            String secret = Secrets.resolve(text(r, "secret-file", null, file), text(r, "secret-env", null, file), environment);
+            String secret = Secrets.resolve(text(r, "secret-file", null), text(r, "secret-env", null), environment);
             if (secret == null && (r.has("secret-env") || r.has("secret-file"))) {
                 throw new IllegalArgumentException(file + ": receiver " + name + ": its secret variable is not set");
             }
@@ -84,13 +84,13 @@ public final class Receivers {
         return receivers.stream().filter(r -> r.serves(run)).toList();
     }
 
-    private static String text(JsonNode r, String key, String fallback, Path file) {
+    private static String text(JsonNode r, String key, String fallback) {
         JsonNode v = r.get(key);
         return v == null || v.isNull() ? fallback : v.asText();
     }
 
     private static Duration duration(JsonNode r, String key, String fallback, Path file, String name) {
-        long ms = Durations.parseMs(text(r, key, fallback, file));
+        long ms = Durations.parseMs(text(r, key, fallback));
         if (ms < 0) {
             throw new IllegalArgumentException(file + ": receiver " + name + ": " + key + " must be a duration like 10s or 5m");
         }
