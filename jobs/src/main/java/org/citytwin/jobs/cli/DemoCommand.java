@@ -87,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
         }));
         Path work = Files.createTempDirectory("twin-demo-");
         System.out.println("Starting Kafka (KRaft, in-process) and InfluxDB (influxd) ...");
-        try (EmbeddedKafka kafka = startKafkaQuietly(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start()) {
+        try (EmbeddedKafka kafka = startKafkaQuietly(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start();
+                DemoAlerts alerts = DemoAlerts.start(work)) {
             kafka.createTopic(FEED_TOPIC, 4);
             kafka.createTopic(DEAD_LETTER_TOPIC, 1);
             influx.createDatabase(DATABASE);
@@ -111,7 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
             feed.setDaemon(true);
             feed.start();
 
-            Configuration options = TwinConfig.load(null, List.of(
+            List<String> settings = new java.util.ArrayList<>(alerts.options());
+            settings.addAll(List.of(
                     "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "feed.kafka.starting-offsets=earliest",
                     "registry.file=" + registry,
@@ -121,6 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
                     "checkpoint.interval=5 s",
                     "checkpoint.dir=" + work.resolve("checkpoints").toUri(),
                     "parallelism=" + parallelism));
+            Configuration options = TwinConfig.load(null, settings);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     RunCommand.engineEnvironment(options));
             RunCommand.build(env, options, Map.of(), false);
@@ -128,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("City: Shanghai 上海, %,d assets, %d indicators in %d categories; %d simulated hours "
                     + "ending now.%n", sim.registry().size(), catalog.size(), catalog.categories().size(), hours);
             try {
-                watch(job, influx, catalog, produced);
+                watch(job, influx, catalog, produced, alerts);
             } finally {
                 if (!job.getJobStatus().get().isGloballyTerminalState()) {
                     job.cancel().get(30, TimeUnit.SECONDS);
@@ -160,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
         return context.getConfiguration().getAppender("file") instanceof FileAppender f ? f.getFileName() : null;
     }
 
-    private void watch(JobClient job, EmbeddedInfluxDb influx, Catalog catalog, AtomicLong produced)
+    private void watch(JobClient job, EmbeddedInfluxDb influx, Catalog catalog, AtomicLong produced, DemoAlerts alerts)
             throws Exception {
         long started = System.nanoTime();
         long deadline = minutes > 0 ? started + TimeUnit.MINUTES.toNanos(minutes) : Long.MAX_VALUE;
@@ -196,6 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("  dead letters 死信: " + (deadLetters.isEmpty() ? "none" : deadLetters));
             System.out.println("  worst status per category 各类别最差状态 (city level, latest point):");
             System.out.println(worstStatus(influx, catalog));
+            System.out.println(alerts.summary(influx, DATABASE));
         }
     }
 

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
@@ -157,6 +158,8 @@ public final class RunCommand implements Callable<Integer> {
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
                 .withEngineSamples(new InfluxDbSampleWriter(influx))
+                .withAlerts(options.get(TwinOptions.ALERTS_ENABLED)
+                        ? Alerting.fromOptions(options, environment, plan, influx) : null)
                 .build(env);
     }
 }

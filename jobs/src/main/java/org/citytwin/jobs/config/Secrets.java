@@ -29,4 +29,17 @@ public final class Secrets {
         String value = environment.get(config.get(envOption));
         return value == null || value.isEmpty() ? null : value;
     }
+
+    /** The secret from {@code file} if given, else from the variable {@code envVar}; null when neither is set. */
+    public static String resolve(String file, String envVar, Map<String, String> environment) {
+        if (file != null) {
+            try {
+                return Files.readString(Path.of(file)).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the secret file " + file, e);
+            }
+        }
+        String value = envVar == null ? null : environment.get(envVar);
+        return value == null || value.isEmpty() ? null : value;
+    }
 }

@@ -159,6 +159,32 @@ public final class TwinOptions {
             .intType().defaultValue(0)
             .withDescription("Local runs: port of the Flink web UI and REST API; 0 takes a free one (printed at start).");
 
+    public static final ConfigOption<Boolean> ALERTS_ENABLED = ConfigOptions.key("alerts.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Evaluate the catalog's alert thresholds and write each transition to the `alert` measurement.");
+
+    public static final ConfigOption<String> ALERTS_RECEIVERS_FILE = ConfigOptions.key("alerts.receivers.file")
+            .stringType().noDefaultValue()
+            .withDescription("YAML file of notification receivers (webhooks, Alertmanagers) and the runs each serves; "
+                    + "see docs/alerts.md. Unset: no notifications.");
+
+    public static final ConfigOption<Integer> ALERTS_FLAP_MAX_CHANGES = ConfigOptions.key("alerts.flapping.max-changes")
+            .intType().defaultValue(4)
+            .withDescription("More FIRING/RESOLVED changes than this within the flapping window hold an alert firing, marked flapping.");
+
+    public static final ConfigOption<Duration> ALERTS_FLAP_WINDOW = ConfigOptions.key("alerts.flapping.window")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Event-time window in which an alert's changes are counted for flapping.");
+
+    public static final ConfigOption<String> ALERTS_DASHBOARD_URL = ConfigOptions.key("alerts.dashboard-url")
+            .stringType().defaultValue("http://localhost:3000/d/twin-{category}?var-area={area}&var-run={run}")
+            .withDescription("Link in each notification (`dashboard` annotation, `generatorURL`); "
+                    + "{indicator}, {category}, {area} and {run} are replaced.");
+
+    public static final ConfigOption<String> ALERTS_EXTERNAL_URL = ConfigOptions.key("alerts.external-url")
+            .stringType().defaultValue("http://localhost:3000")
+            .withDescription("`externalURL` of webhook payloads: where people look at the alerts.");
+
     /** Every option declared above, in declaration order. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();

@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
+import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.model.plan.EvaluationPlan;
 
 /**
@@ -31,6 +32,7 @@ public final class IndicatorJob {
     private final Sink<DeadLetter> deadLetters;
     private EngineSampleWriter engineSamples;
     private Duration retiredAfter = Duration.ofDays(30);
+    private Alerting alerting;
 
     /** Event-time settings of the engine. */
     public record Timing(Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness) {}
@@ -49,6 +51,12 @@ public final class IndicatorJob {
     /** Also writes the engine's self-metrics (records read, applied, dead-lettered per reason, points written, watermark lag). */
     public IndicatorJob withEngineSamples(EngineSampleWriter writer) {
         this.engineSamples = writer;
+        return this;
+    }
+
+    /** Also evaluates the catalog's alert thresholds on the points and sends the transitions to the alert sinks. */
+    public IndicatorJob withAlerts(Alerting alerts) {
+        this.alerting = alerts;
         return this;
     }
 
@@ -77,6 +85,9 @@ public final class IndicatorJob {
                 .process(new AreaFunction(plan, lateness, run, engineSamples)).name("area indicators").uid("areas");
 
         indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");
+        if (alerting != null) {
+            alerting.attach(indicatorPoints, plan, lateness);
+        }
 
         DataStream<DeadLetter> allRejected = accepted.getSideOutput(rejected)
                 .union(contributions.getSideOutput(rejected));

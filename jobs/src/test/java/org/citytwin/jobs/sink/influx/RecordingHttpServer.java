@@ -17,19 +17,19 @@ import java.util.zip.GZIPInputStream;
 /**
  * A real HTTP server on loopback that records every request it receives and answers with the
  * status the test scripts per request number. Stands in for servers not installable here
- * (InfluxDB 2.x) and for failing ones.
+ * (InfluxDB 2.x), for failing ones and for webhook receivers.
  */
-final class RecordingHttpServer implements AutoCloseable {
+public final class RecordingHttpServer implements AutoCloseable {
 
     /** One received request: method, path with query, headers (lower-case names) and the gunzipped body. */
-    record Request(String method, String uri, Map<String, String> headers, String body) {}
+    public record Request(String method, String uri, Map<String, String> headers, String body) {}
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
 
     /** @param status status for the n-th request (0-based) */
-    RecordingHttpServer(IntUnaryOperator status) throws IOException {
+    public RecordingHttpServer(IntUnaryOperator status) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -54,16 +54,16 @@ final class RecordingHttpServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The requests that were answered with a 2xx, in arrival order. */
-    List<Request> accepted() {
+    public List<Request> accepted() {
         return requests;
     }
 
-    int received() {
+    public int received() {
         return count.get();
     }
 

@@ -1,0 +1,138 @@
+package org.citytwin.jobs.alert;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.model.alert.AlertRule;
+import org.citytwin.model.alert.AlertState;
+import org.citytwin.model.alert.AlertTransition;
+import org.citytwin.model.catalog.Alert;
+import org.citytwin.model.catalog.Indicator;
+import org.citytwin.model.plan.CompiledIndicator;
+import org.citytwin.model.plan.EvaluationPlan;
+
+/**
+ * Evaluates an indicator's alert rule on its points for one area and run (the key). A point is
+ * evaluated at once, but it stays correctable until the watermark passes its time plus the
+ * allowed lateness: the state is kept as {@code settled} (all points that can no longer change)
+ * plus the points still {@code pending}, and the current state is the rule folded over both. A
+ * corrected point (the engine re-emits a tick's value after late data) refolds, and only the
+ * difference to what was already announced is emitted. When the settled state is quiet and no
+ * point is pending, the key's state is cleared; the only timers are the per-point settle timers.
+ */
+public final class AlertFunction extends KeyedProcessFunction<String, IndicatorPoint, AlertEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EvaluationPlan plan;
+    private final long allowedLatenessMs;
+    private final int flapMaxChanges;
+    private final long flapWindowMs;
+
+    private transient ValueState<AlertState> settled;
+    private transient ValueState<AlertState> current;
+    private transient MapState<Long, Double> pending;
+
+    public AlertFunction(EvaluationPlan plan, long allowedLatenessMs, int flapMaxChanges, long flapWindowMs) {
+        this.plan = plan;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.flapMaxChanges = flapMaxChanges;
+        this.flapWindowMs = flapWindowMs;
+    }
+
+    /** The key: one alert per indicator, area and run. */
+    public static String key(IndicatorPoint point) {
+        return point.id() + '|' + point.area() + '|' + point.run();
+    }
+
+    /** True for points of indicators that have thresholds: only those reach the keyed operator. */
+    public static boolean hasRule(EvaluationPlan plan, IndicatorPoint point) {
+        CompiledIndicator indicator = plan.indicator(point.id());
+        return indicator != null && indicator.indicator().alert() != null;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        settled = getRuntimeContext().getState(new ValueStateDescriptor<>("settled", TypeInformation.of(AlertState.class)));
+        current = getRuntimeContext().getState(new ValueStateDescriptor<>("current", TypeInformation.of(AlertState.class)));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.DOUBLE));
+    }
+
+    @Override
+    public void processElement(IndicatorPoint point, Context ctx, Collector<AlertEvent> out) throws Exception {
+        AlertRule rule = rule(point.id());
+        if (rule == null) {
+            return; // the indicator lost its thresholds in a newer plan
+        }
+        AlertState base = settled.value() == null ? AlertState.INITIAL : settled.value();
+        if (point.time() <= base.time()) {
+            return; // beyond the allowed lateness: the engine dead-letters such input before it gets here
+        }
+        pending.put(point.time(), point.value());
+        AlertState before = current.value() == null ? base : current.value();
+        AlertState after = fold(rule, base, pendingInOrder());
+        for (AlertTransition t : rule.transitions(before, after)) {
+            out.collect(new AlertEvent(point.id(), point.category(), point.area(), point.level(), point.run(), t));
+        }
+        current.update(after);
+        ctx.timerService().registerEventTimeTimer(point.time() + allowedLatenessMs);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        String id = ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|'));
+        AlertRule rule = rule(id);
+        AlertState base = settled.value() == null ? AlertState.INITIAL : settled.value();
+        List<Long> ready = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : pendingInOrder()) {
+            if (e.getKey() + allowedLatenessMs <= timestamp) {
+                base = rule == null ? base : rule.step(base, e.getKey(), e.getValue());
+                ready.add(e.getKey());
+            }
+        }
+        for (Long t : ready) {
+            pending.remove(t);
+        }
+        if (pending.isEmpty() && (rule == null || base.quiet())) {
+            settled.clear();
+            current.clear();
+            pending.clear();
+        } else {
+            settled.update(base);
+        }
+    }
+
+    private List<Map.Entry<Long, Double>> pendingInOrder() throws Exception {
+        List<Map.Entry<Long, Double>> entries = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : pending.entries()) {
+            entries.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        entries.sort(Map.Entry.comparingByKey());
+        return entries;
+    }
+
+    private static AlertState fold(AlertRule rule, AlertState base, List<Map.Entry<Long, Double>> points) {
+        AlertState s = base;
+        for (Map.Entry<Long, Double> e : points) {
+            s = rule.step(s, e.getKey(), e.getValue());
+        }
+        return s;
+    }
+
+    private AlertRule rule(String id) {
+        CompiledIndicator compiled = plan.indicator(id);
+        Indicator indicator = compiled == null ? null : compiled.indicator();
+        Alert thresholds = indicator == null ? null : indicator.alert();
+        return thresholds == null ? null : new AlertRule(thresholds, flapMaxChanges, flapWindowMs);
+    }
+}

@@ -1,0 +1,74 @@
+package org.citytwin.jobs.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.citytwin.embedded.EmbeddedAlertmanager;
+import org.citytwin.embedded.EmbeddedInfluxDb;
+
+/**
+ * The demo's alerts: a local Alertmanager when {@code prometheus-alertmanager} is installed (the
+ * engine pushes to it), and the firing alerts for the live summary, from the {@code alert}
+ * measurement (and Alertmanager's count of active alerts).
+ */
+final class DemoAlerts implements AutoCloseable {
+
+    private final EmbeddedAlertmanager alertmanager;
+    private final Path receivers;
+
+    private DemoAlerts(EmbeddedAlertmanager alertmanager, Path receivers) {
+        this.alertmanager = alertmanager;
+        this.receivers = receivers;
+    }
+
+    /** Starts Alertmanager if it is installed; without it the demo still evaluates and records alerts. */
+    static DemoAlerts start(Path work) throws IOException, InterruptedException {
+        EmbeddedAlertmanager alertmanager;
+        try {
+            alertmanager = EmbeddedAlertmanager.start(null);
+        } catch (IllegalStateException missing) {
+            System.out.println("Alertmanager not started (" + missing.getMessage() + "); alerts go to InfluxDB only.");
+            return new DemoAlerts(null, null);
+        }
+        Path receivers = work.resolve("receivers.yaml");
+        Files.writeString(receivers, String.join("\n",
+                "receivers:",
+                "  - name: demo-alertmanager",
+                "    type: alertmanager",
+                "    url: " + alertmanager.url(),
+                "    resend-interval: 30s",
+                ""));
+        System.out.println("Alertmanager: " + alertmanager.url() + " (open it in a browser to see the alerts fire and resolve)");
+        return new DemoAlerts(alertmanager, receivers);
+    }
+
+    /** Engine options that send notifications to the local Alertmanager. */
+    List<String> options() {
+        return receivers == null ? List.of() : List.of("alerts.receivers.file=" + receivers);
+    }
+
+    /** "N firing: indicator area severity, ..." from the latest transition of each live alert. */
+    String summary(EmbeddedInfluxDb influx, String database) throws Exception {
+        List<String> firing = new ArrayList<>();
+        for (Map<String, Object> row : influx.query(database,
+                "SELECT last(state) FROM alert WHERE run = 'live' GROUP BY indicator, area, severity")) {
+            if ("firing".equals(row.get("last"))) {
+                firing.add(row.get("indicator") + " " + row.get("area") + " " + row.get("severity"));
+            }
+        }
+        String list = firing.isEmpty() ? "none" : firing.size() + " — "
+                + String.join(", ", firing.subList(0, Math.min(6, firing.size()))) + (firing.size() > 6 ? ", ..." : "");
+        String pushed = alertmanager == null ? "" : " | active in Alertmanager: " + alertmanager.activeAlerts().size();
+        return "  firing alerts 告警: " + list + pushed;
+    }
+
+    @Override
+    public void close() {
+        if (alertmanager != null) {
+            alertmanager.close();
+        }
+    }
+}
