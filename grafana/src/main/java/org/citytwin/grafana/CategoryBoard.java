@@ -19,7 +19,7 @@ final class CategoryBoard {
     private CategoryBoard() {}
 
     static String uid(Category c) {
-        return "ct-" + c.id().replace('_', '-');
+        return "ct-" + c.id();
     }
 
     static ObjectNode build(Category category, List<Indicator> indicators, CityTopology topology) {

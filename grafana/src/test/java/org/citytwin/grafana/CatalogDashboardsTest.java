@@ -67,7 +67,7 @@ class CatalogDashboardsTest {
         assertThat(new TreeSet<>(dashboardsOf.keySet()))
                 .containsExactlyElementsOf(new TreeSet<>(CATALOG.indicators().stream().map(Indicator::id).toList()));
         for (Indicator i : CATALOG.indicators()) {
-            String expectedUid = "ct-" + i.category().replace('_', '-');
+            String expectedUid = "ct-" + i.category();
             assertThat(dashboardsOf.get(i.id())).as(i.id()).containsExactly(expectedUid);
         }
     }
@@ -86,7 +86,7 @@ class CatalogDashboardsTest {
         }
         List<String> expectedLinks = new ArrayList<>();
         for (Category c : CATALOG.categories()) {
-            expectedLinks.add("/d/ct-" + c.id().replace('_', '-') + "?var-run=${run}");
+            expectedLinks.add("/d/ct-" + c.id() + "?var-run=${run}");
         }
         assertThat(links).containsExactlyElementsOf(expectedLinks);
         assertThat(types.subList(0, 32)).containsOnly("stat");

@@ -177,7 +177,7 @@ public final class TwinOptions {
             .withDescription("Event-time window in which an alert's changes are counted for flapping.");
 
     public static final ConfigOption<String> ALERTS_DASHBOARD_URL = ConfigOptions.key("alerts.dashboard-url")
-            .stringType().defaultValue("http://localhost:3000/d/twin-{category}?var-area={area}&var-run={run}")
+            .stringType().defaultValue("http://localhost:3000/d/ct-{category}?var-area={area}&var-run={run}")
             .withDescription("Link in each notification (`dashboard` annotation, `generatorURL`); "
                     + "{indicator}, {category}, {area} and {run} are replaced.");
 
