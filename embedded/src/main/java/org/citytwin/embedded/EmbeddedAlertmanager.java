@@ -20,7 +20,6 @@ import java.time.Duration;
 public final class EmbeddedAlertmanager implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
     private final Path baseDir;
@@ -44,24 +43,20 @@ public final class EmbeddedAlertmanager implements AutoCloseable {
         int port = FreePorts.next();
         Path config = baseDir.resolve("alertmanager.yml");
         Files.writeString(config, config(webhookUrl));
-        Path log = baseDir.resolve("alertmanager.log");
-        Process process = new ProcessBuilder(binary.toString(),
-                "--config.file=" + config,
-                "--storage.path=" + baseDir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=",
-                "--log.level=warn")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        EmbeddedAlertmanager am = new EmbeddedAlertmanager(process, baseDir, port);
+        Process process;
         try {
-            am.awaitReady(log);
+            process = ServiceProcess.start("alertmanager", baseDir.resolve("alertmanager.log"),
+                    URI.create("http://127.0.0.1:" + port + "/-/ready"), 200, binary.toString(),
+                    "--config.file=" + config,
+                    "--storage.path=" + baseDir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--cluster.listen-address=",
+                    "--log.level=warn");
         } catch (IOException | InterruptedException | RuntimeException e) {
-            am.close();
+            TempDirs.deleteRecursively(baseDir);
             throw e;
         }
-        return am;
+        return new EmbeddedAlertmanager(process, baseDir, port);
     }
 
     private static String config(String webhookUrl) {
@@ -76,29 +71,6 @@ public final class EmbeddedAlertmanager implements AutoCloseable {
                 "  repeat_interval: 1h",
                 "receivers:",
                 receiver);
-    }
-
-    private void awaitReady(Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("alertmanager exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
-            }
-            try {
-                HttpResponse<Void> ready = http.send(
-                        HttpRequest.newBuilder(URI.create(url() + "/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("alertmanager was not ready within " + STARTUP_TIMEOUT + ":\n"
-                + Files.readString(log));
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -120,15 +92,7 @@ public final class EmbeddedAlertmanager implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcess.stop(process);
         TempDirs.deleteRecursively(baseDir);
     }
 }

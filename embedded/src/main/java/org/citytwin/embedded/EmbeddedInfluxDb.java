@@ -24,7 +24,6 @@ import java.util.Map;
 public final class EmbeddedInfluxDb implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     private Process process;
     private final Path baseDir;
@@ -56,20 +55,13 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
     }
 
     private void launch() throws IOException, InterruptedException {
-        Path log = baseDir.resolve("influxd.log");
-        process = new ProcessBuilder(influxd.toString(), "run", "-config", baseDir.resolve("influxdb.conf").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        awaitReady(log);
+        process = ServiceProcess.start("influxd", baseDir.resolve("influxd.log"), URI.create(url() + "/ping"), 204,
+                influxd.toString(), "run", "-config", baseDir.resolve("influxdb.conf").toString());
     }
 
     /** Stops influxd, keeping its data, as an outage would (writes fail with connection refused). */
-    public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+    public void stop() {
+        ServiceProcess.stop(process);
     }
 
     /** Starts influxd again on the same port with the same data, after {@link #stop()}. */
@@ -99,29 +91,6 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
                 "[continuous_queries]",
                 "  enabled = false",
                 "");
-    }
-
-    private void awaitReady(Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("influxd exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
-            }
-            try {
-                HttpResponse<Void> ping = http.send(
-                        HttpRequest.newBuilder(URI.create(url() + "/ping")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (ping.statusCode() == 204) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("influxd did not answer /ping within " + STARTUP_TIMEOUT + ":\n"
-                + Files.readString(log));
     }
 
     /** The HTTP base URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -202,19 +171,7 @@ public final class EmbeddedInfluxDb implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process == null) {
-            TempDirs.deleteRecursively(baseDir);
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcess.stop(process);
         TempDirs.deleteRecursively(baseDir);
     }
 }
