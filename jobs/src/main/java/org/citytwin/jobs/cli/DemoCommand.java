@@ -271,7 +271,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  influx -database twin -execute \"SHOW TAG VALUES FROM indicator WITH KEY = category\"");
         System.out.println("  influx -database twin -execute \"SELECT last(value) FROM indicator WHERE level = 'city' GROUP BY id\"");
         System.out.println("  influx -database twin -execute \"SELECT value FROM indicator WHERE id = 'air_aqi_avg' AND area = '310101' AND time > now() - 6h\"");
-        System.out.println("  influx -database twin -execute \"SELECT sum(value) FROM engine WHERE metric = 'dead_letters' GROUP BY reason\"");
+        System.out.println("  influx -database twin -execute '"
+                + String.format(EngineSample.ACCOUNT_QUERY, "live").replace("'", "'\\''") + "'   # the run's account");
         System.out.println("Run the engine on your own Kafka and InfluxDB with: ./twin run --config twin.yaml (docs/configuration.md)");
     }
 }
