@@ -26,6 +26,8 @@ import org.citytwin.embedded.TempDirs;
 public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JVM running the tests, so the cluster runs on the same Java. */
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private final String distribution;
     private final Path jar;
@@ -110,7 +112,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private Process launch(String mainClass, String name) throws IOException {
-        return new ProcessBuilder("java", "-Xmx768m", "@" + jvmOptions, "-cp", distribution, mainClass,
+        return new ProcessBuilder(JAVA, "-Xmx768m", "@" + jvmOptions, "-cp", distribution, mainClass,
                 "--configDir", dir.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile())
@@ -135,7 +137,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** {@code flink run -d JAR ARGS...}, as a user submits the job; returns its job id. */
     public String submit(List<String> programArgs) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "@" + jvmOptions, "-cp", distribution,
+        List<String> command = new ArrayList<>(List.of(JAVA, "@" + jvmOptions, "-cp", distribution,
                 "org.apache.flink.client.cli.CliFrontend", "run", "-d", jar.toString()));
         command.addAll(programArgs);
         Path log = dir.resolve("flink-run.log");
