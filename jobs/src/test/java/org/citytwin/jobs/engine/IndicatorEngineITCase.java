@@ -379,7 +379,7 @@ class IndicatorEngineITCase {
                 String state = flink.jobState(job);
                 assertThat(state).as("job state").isNotEqualTo("FAILED");
                 return state.equals("FINISHED");
-            }, "the job finished");
+            }, "the job finished", Duration.ofMinutes(5));
             assertThat(flink.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").size())
                     .as("failures the job recovered from").isPositive();
         } finally {

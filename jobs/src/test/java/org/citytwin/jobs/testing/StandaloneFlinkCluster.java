@@ -195,7 +195,12 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Polls {@code check} for up to two minutes (REST errors count as not yet). */
     public void awaitTrue(Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        awaitTrue(check, what, Duration.ofMinutes(2));
+    }
+
+    /** Polls {@code check} for up to {@code timeout} (REST errors count as not yet). */
+    public void awaitTrue(Check check, String what, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (check.holds()) {
@@ -209,7 +214,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("not within 2 min: " + what + "\n" + jobManagerLog());
+        throw new AssertionError("not within " + timeout + ": " + what + "\n" + jobManagerLog());
     }
 
     @Override
