@@ -41,10 +41,9 @@ public final class InfluxDbDatabase {
     }
 
     private static HttpRequest post(InfluxDbEndpoint endpoint, String influxQl) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.queryUri(influxQl))
+        return endpoint.request(endpoint.queryUri(influxQl))
                 .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
-        return request.build();
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
     }
 }

@@ -2,6 +2,7 @@ package org.citytwin.jobs.sink.influx;
 
 import java.io.Serializable;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.URLEncoder;
 import org.apache.flink.configuration.Configuration;
 import org.citytwin.jobs.config.Secrets;
@@ -103,6 +104,13 @@ public final class InfluxDbEndpoint implements Serializable {
     /** The v1 database (null for v2). */
     public String database() {
         return database;
+    }
+
+    /** A request to {@code uri} (one of this endpoint's) carrying its credentials, if any. */
+    public HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        authorization().ifPresent(value -> request.header("Authorization", value));
+        return request;
     }
 
     /** The value of the Authorization header, if credentials were given. */

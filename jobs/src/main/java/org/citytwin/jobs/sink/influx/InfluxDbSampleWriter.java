@@ -32,12 +32,12 @@ public final class InfluxDbSampleWriter implements EngineSampleWriter {
         }
         String body = samples.stream().map(sample -> sample.toInfluxPoint().toLineProtocol())
                 .collect(Collectors.joining("\n"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.writeUri())
+        HttpRequest request = endpoint.request(endpoint.writeUri())
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("HTTP " + response.statusCode() + " " + response.body());
         }

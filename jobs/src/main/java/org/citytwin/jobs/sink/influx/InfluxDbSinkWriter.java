@@ -62,13 +62,13 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
 
     @Override
     protected void submitRequestEntries(List<String> lines, ResultHandler<String> result) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.writeUri())
+        HttpRequest request = endpoint.request(endpoint.writeUri())
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(lines)));
-        endpoint.authorization().ifPresent(value -> request.header("Authorization", value));
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(lines)))
+                .build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             if (error == null && response.statusCode() / 100 == 2) {
                 consecutiveFailures = 0;
                 pointsWritten.inc(lines.size());
