@@ -11,12 +11,11 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
-import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.asset.FixedPoint;
 import org.citytwin.model.plan.CompiledIndicator;
@@ -31,7 +30,7 @@ import org.citytwin.model.topology.AreaLevel;
  * re-written, same timestamp, for items arriving within the allowed lateness. Derived indicators
  * are evaluated at T from the points written at T, once all their inputs are there.
  */
-public final class AreaFunction extends KeyedProcessFunction<String, Contribution, IndicatorPoint>
+public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePartial, WindowPartial, IndicatorPoint>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -44,8 +43,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     private transient PlanIndex index;
     private transient EngineCounters counters;
     private transient MapState<Integer, GaugeAccumulator> gauges;
-    /** Gauge changes waiting for the watermark, appended as they come (cheap on RocksDB), in arrival order. */
-    private transient ListState<Contribution> pendingGauges;
+    /** Gauge partials waiting for the watermark, appended as they come (cheap on RocksDB). */
+    private transient ListState<GaugePartial> pendingGauges;
     private transient MapState<Long, int[]> gaugesDue;
     private transient MapState<Long, WindowAccumulator> windows;
     private transient MapState<Long, int[]> windowsEnding;
@@ -82,7 +81,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
                 TypeInformation.of(GaugeAccumulator.class)));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
-                TypeInformation.of(Contribution.class)));
+                TypeInformation.of(GaugePartial.class)));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
@@ -94,17 +93,17 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
     }
 
     @Override
-    public void processElement(Contribution c, Context ctx, Collector<IndicatorPoint> out) throws Exception {
-        if (c.gauge) {
-            pendingGauges.add(c);
-            ctx.timerService().registerEventTimeTimer(PlanIndex.tickEnd(c.time, index.baseTickMs()));
-            return;
-        }
+    public void processElement1(GaugePartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
+        pendingGauges.add(partial);
+        ctx.timerService().registerEventTimeTimer(partial.tick);
+    }
+
+    @Override
+    public void processElement2(WindowPartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        for (int i = 0; i < c.slots.length; i++) {
-            int slot = c.slots[i];
-            CompiledIndicator indicator = plan.slot(slot);
-            long end = PlanIndex.windowEnd(c.time, indicator.periodMs());
+        long end = partial.end;
+        for (int i = 0; i < partial.slots.length; i++) {
+            int slot = partial.slots[i];
             long key = slotTimeKey(slot, end);
             WindowAccumulator acc = windows.get(key);
             if (acc == null) {
@@ -116,10 +115,10 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
                 ctx.timerService().registerEventTimeTimer(end - 1);
                 ctx.timerService().registerEventTimeTimer(end - 1 + allowedLatenessMs);
             }
-            acc.add(c.newValues[i], c.labels[i], indicator.aggregation(), indicator.resolution());
-            windows.put(key, acc);
+            acc.merge(partial.items[i]);
+            windows.put(key, acc.seal());
             if (end - 1 <= watermark) {
-                // A late item: correct the written window in place, and what derives from it.
+                // Late items: correct the written window in place, and what derives from it.
                 PointValues values = writtenAt(end);
                 emitWindow(ctx.getCurrentKey(), slot, end, acc, values, out);
                 written.put(end, values);
@@ -162,22 +161,22 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
         counters.watermark(ctx.timerService().currentWatermark());
     }
 
-    /** Applies, in arrival order, the waiting gauge changes effective up to {@code bucket}. */
+    /** Applies the waiting gauge partials of the ticks up to {@code bucket}. */
     private void applyGauges(long bucket, OnTimerContext ctx) throws Exception {
-        Iterable<Contribution> waiting = pendingGauges.get();
+        Iterable<GaugePartial> waiting = pendingGauges.get();
         if (waiting == null || !waiting.iterator().hasNext()) {
             return;
         }
         Map<Integer, GaugeAccumulator> changed = new HashMap<>();
         Map<Long, List<Integer>> newlyDue = new HashMap<>();
-        List<Contribution> later = new ArrayList<>();
-        for (Contribution c : waiting) {
-            if (PlanIndex.tickEnd(c.time, index.baseTickMs()) > bucket) {
-                later.add(c); // the area's watermark lags the twin that sent it; its bucket comes later
+        List<GaugePartial> later = new ArrayList<>();
+        for (GaugePartial partial : waiting) {
+            if (partial.tick > bucket) {
+                later.add(partial); // sent early (before a checkpoint barrier); its tick comes later
                 continue;
             }
-            for (int i = 0; i < c.slots.length; i++) {
-                int slot = c.slots[i];
+            for (int i = 0; i < partial.slots.length; i++) {
+                int slot = partial.slots[i];
                 GaugeAccumulator acc = changed.get(slot);
                 if (acc == null) {
                     acc = gauges.get(slot);
@@ -188,9 +187,7 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
                                 t -> new ArrayList<>()).add(slot);
                     }
                 }
-                Aggregation aggregation = plan.slot(slot).aggregation();
-                acc.change(c.oldValues[i], c.newValues[i], c.flags[i],
-                        aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+                acc.merge(partial.changes[i]);
             }
         }
         pendingGauges.update(later);
@@ -238,8 +235,8 @@ public final class AreaFunction extends KeyedProcessFunction<String, Contributio
             case SUM -> FixedPoint.fromFixed(acc.sum, resolution);
             case COUNT -> indicator.indicator().condition() != null ? acc.matching : acc.included;
             case AVG -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sum, resolution) / acc.included;
-            case MIN -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sorted[0], resolution);
-            case MAX -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.sorted[acc.sorted.length - 1], resolution);
+            case MIN -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.min(), resolution);
+            case MAX -> acc.included == 0 ? Double.NaN : FixedPoint.fromFixed(acc.max(), resolution);
             case SHARE -> acc.included == 0 ? Double.NaN : 100.0 * acc.matching / acc.included;
             default -> throw new IllegalStateException(indicator.id() + ": " + indicator.aggregation()
                     + " is not a gauge aggregation");

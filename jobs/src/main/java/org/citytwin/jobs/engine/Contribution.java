@@ -3,7 +3,7 @@ package org.citytwin.jobs.engine;
 import java.util.Arrays;
 
 /**
- * What one event changes in one area: either gauge changes (for each slot, the asset's old and
+ * What one event changes in the asset's street (the pre-aggregation adds it to every level): either gauge changes (for each slot, the asset's old and
  * new part in the aggregate, at the change's effective time) or window items (for each slot, one
  * item at its event time). Values are fixed-point longs in units of the slot's resolution, so
  * areas sum them exactly. A Flink POJO: public fields, arrays of primitives and strings only.

@@ -80,8 +80,14 @@ public final class IndicatorJob {
                 .keyBy(record -> record.event().assetId())
                 .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
 
-        SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = contributions
-                .keyBy(contribution -> contribution.area)
+        SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
+                .transform("area pre-aggregation", TypeInformation.of(GaugePartial.class), new AreaPreAggregation(plan))
+                .uid("area-partials");
+        DataStream<WindowPartial> windowPartials = gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS);
+
+        SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = gaugePartials
+                .keyBy(partial -> partial.area)
+                .connect(windowPartials.keyBy(partial -> partial.area))
                 .process(new AreaFunction(plan, lateness, run, engineSamples)).name("area indicators").uid("areas");
 
         indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");

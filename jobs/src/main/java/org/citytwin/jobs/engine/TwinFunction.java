@@ -32,7 +32,6 @@ import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.event.Rejection;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
-import org.citytwin.model.topology.Area;
 
 /**
  * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —
@@ -295,7 +294,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         items.emit(asset.street(), event.time(), out);
     }
 
-    /** Emits, per level, the asset's old and new part in each gauge slot. */
+    /** Emits the asset's old and new part in each gauge slot (for its street; the pre-aggregation adds it to every level). */
     private void emitGauges(Asset asset, AssetType type, int[] slots, AssetTwin before, AssetTwin after,
             long effectiveTime, Collector<Contribution> out) {
         if (slots.length == 0) {
@@ -322,25 +321,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                             Contribution.NEW_MATCHES));
             n++;
         }
-        for (Area area : plan.topology().ancestorsAndSelf(asset.street())) {
-            int k = 0;
-            int[] areaSlots = new int[n];
-            long[] areaOlds = new long[n];
-            long[] areaNews = new long[n];
-            byte[] areaFlags = new byte[n];
-            for (int i = 0; i < n; i++) {
-                if (index.computedAt(gaugeSlots[i], area.level())) {
-                    areaSlots[k] = gaugeSlots[i];
-                    areaOlds[k] = olds[i];
-                    areaNews[k] = news[i];
-                    areaFlags[k] = flags[i];
-                    k++;
-                }
-            }
-            if (k > 0) {
-                out.collect(Contribution.gauge(area.code(), effectiveTime, Arrays.copyOf(areaSlots, k),
-                        Arrays.copyOf(areaOlds, k), Arrays.copyOf(areaNews, k), Arrays.copyOf(areaFlags, k)));
-            }
+        if (n > 0) {
+            out.collect(Contribution.gauge(asset.street(), effectiveTime, Arrays.copyOf(gaugeSlots, n),
+                    Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
     }
 
@@ -427,7 +410,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 : event.kind() + new TreeMap<>(event.attributes()));
     }
 
-    /** Window items of one event, gathered per slot and emitted per level. */
+    /** Window items of one event, gathered per slot and emitted for the asset's street. */
     private final class WindowItems {
         private final List<Integer> slots = new ArrayList<>();
         private final List<Long> values = new ArrayList<>();
@@ -443,26 +426,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             if (slots.isEmpty()) {
                 return;
             }
-            for (Area area : plan.topology().ancestorsAndSelf(street)) {
-                List<Integer> keep = new ArrayList<>();
-                for (int i = 0; i < slots.size(); i++) {
-                    if (index.computedAt(slots.get(i), area.level())) {
-                        keep.add(i);
-                    }
-                }
-                if (keep.isEmpty()) {
-                    continue;
-                }
-                int[] s = new int[keep.size()];
-                long[] v = new long[keep.size()];
-                String[] l = new String[keep.size()];
-                for (int k = 0; k < keep.size(); k++) {
-                    s[k] = slots.get(keep.get(k));
-                    v[k] = values.get(keep.get(k));
-                    l[k] = labels.get(keep.get(k));
-                }
-                out.collect(Contribution.window(area.code(), time, s, v, l));
-            }
+            out.collect(Contribution.window(street, time, slots.stream().mapToInt(Integer::intValue).toArray(),
+                    values.stream().mapToLong(Long::longValue).toArray(), labels.toArray(new String[0])));
         }
     }
 }

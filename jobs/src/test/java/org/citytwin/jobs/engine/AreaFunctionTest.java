@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
@@ -25,12 +27,12 @@ class AreaFunctionTest {
     private static final long LATENESS = 5 * MINUTE;
     private static final String HUANGPU = "310101";
 
-    private KeyedOneInputStreamOperatorTestHarness<String, Contribution, IndicatorPoint> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, GaugePartial, WindowPartial, IndicatorPoint> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AreaFunction(PLAN, LATENESS, "live", null),
-                c -> c.area, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new AreaFunction(PLAN, LATENESS, "live", null),
+                p -> p.area, p -> p.area, Types.STRING);
     }
 
     @AfterEach
@@ -42,14 +44,21 @@ class AreaFunctionTest {
         return PLAN.slotOf(id);
     }
 
+    /** One asset's gauge change, as the pre-aggregation sends it (a partial of one change). */
     private void gauge(long time, String id, long oldValue, long newValue, int flags) throws Exception {
-        harness.processElement(new StreamRecord<>(Contribution.gauge(HUANGPU, time, new int[] {slot(id)},
-                new long[] {oldValue}, new long[] {newValue}, new byte[] {(byte) flags}), time));
+        GaugeAccumulator change = new GaugeAccumulator();
+        Aggregation aggregation = PLAN.slot(slot(id)).aggregation();
+        change.change(oldValue, newValue, (byte) flags, aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+        harness.processElement1(new StreamRecord<>(new GaugePartial(HUANGPU, PlanIndex.tickEnd(time, 5 * MINUTE),
+                new int[] {slot(id)}, new GaugeAccumulator[] {change}), time));
     }
 
     private void item(long time, String id, long value) throws Exception {
-        harness.processElement(new StreamRecord<>(Contribution.window(HUANGPU, time, new int[] {slot(id)},
-                new long[] {value}, new String[] {null}), time));
+        WindowAccumulator items = new WindowAccumulator();
+        items.add(value, null, PLAN.slot(slot(id)).aggregation(), PLAN.slot(slot(id)).resolution());
+        harness.processElement2(new StreamRecord<>(new WindowPartial(HUANGPU,
+                PlanIndex.windowEnd(time, PLAN.slot(slot(id)).periodMs()), new int[] {slot(id)},
+                new WindowAccumulator[] {items.seal()}), time));
     }
 
     private List<IndicatorPoint> points() {
@@ -70,13 +79,13 @@ class AreaFunctionTest {
         gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, in);      // station B reads 40
         gauge(T0 + 6 * MINUTE, "air_aqi_avg", 63, 90, replace); // A reads 90, in the next tick
 
-        harness.processWatermark(T0 + 5 * MINUTE);
+        harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
         assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 5 * MINUTE, (63 + 40) / 2.0));
 
-        harness.processWatermark(T0 + 10 * MINUTE);
+        harness.processBothWatermarks(new Watermark(T0 + 10 * MINUTE));
         assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 10 * MINUTE, (90 + 40) / 2.0));
 
-        harness.processWatermark(T0 + 60 * MINUTE);
+        harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
         assertThat(points()).as("no change, no point").isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
         // Only the gauge's running state is kept: no pending changes, due ticks or written values.
@@ -86,15 +95,28 @@ class AreaFunctionTest {
     @Test
     void lateItemRewritesItsWindowWithTheSameTimestampAndWindowStateIsDroppedAfterTheLateness() throws Exception {
         item(T0 + 2 * MINUTE, "fire_alarms_confirmed", 0);
-        harness.processWatermark(T0 + 60 * MINUTE);
+        harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
         assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 1));
 
         item(T0 + 30 * MINUTE, "fire_alarms_confirmed", 0); // behind the watermark, within the lateness
         assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 2));
 
-        harness.processWatermark(T0 + 60 * MINUTE + LATENESS);
+        harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE + LATENESS));
         assertThat(points()).isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void anExtremeIsExactWhenAnAssetsRemovalArrivesBeforeItsInsert() throws Exception {
+        // Partials from two subtasks in the same tick: station B moved from 70 to 50 (its removal
+        // of 70) reaches the area before the partial that inserted 70 (B's earlier reading).
+        int in = Contribution.NEW_INCLUDED;
+        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        gauge(T0 + 2 * MINUTE, "air_aqi_max", 70, 50, replace);
+        gauge(T0 + MINUTE, "air_aqi_max", 0, 70, in);
+        gauge(T0 + MINUTE, "air_aqi_max", 0, 45, in);
+        harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
+        assertThat(points()).containsExactly(point("air_aqi_max", "air_quality", T0 + 5 * MINUTE, 50));
     }
 }

@@ -1,0 +1,30 @@
+package org.citytwin.jobs.engine;
+
+/**
+ * The net gauge changes of the assets of one subtask in one area and one base tick: per slot, a
+ * {@link GaugeAccumulator} holding the change (sums and counts to add, multiset values to add or
+ * remove). The area applies every partial of a tick when the watermark passes the tick. A Flink
+ * POJO.
+ */
+public final class GaugePartial {
+
+    public String area;
+    /** End of the base tick the changes are effective in. */
+    public long tick;
+    public int[] slots;
+    public GaugeAccumulator[] changes;
+
+    public GaugePartial() {}
+
+    GaugePartial(String area, long tick, int[] slots, GaugeAccumulator[] changes) {
+        this.area = area;
+        this.tick = tick;
+        this.slots = slots;
+        this.changes = changes;
+    }
+
+    @Override
+    public String toString() {
+        return "gauges@" + area + "/" + tick + java.util.Arrays.toString(slots);
+    }
+}

@@ -1,0 +1,133 @@
+package org.citytwin.jobs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.Area;
+import org.citytwin.model.topology.CityTopology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The first aggregation phase on its own: one partial per area and bucket, sent when due, before a barrier and at the end. */
+class AreaPreAggregationTest {
+
+    private static final EvaluationPlan PLAN = EvaluationPlan.compile(CatalogLoader.load("shanghai"),
+            AssetTypes.load("shanghai"), CityTopology.load("shanghai"));
+    private static final long MINUTE = 60_000;
+    private static final long T0 = 1_751_328_000_000L; // 2025-07-01T00:00Z, a multiple of every period
+
+    private OneInputStreamOperatorTestHarness<Contribution, GaugePartial> harness;
+    private String street;
+    private List<Area> levels;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(new AreaPreAggregation(PLAN));
+        harness.setup(TypeInformation.of(GaugePartial.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        harness.open();
+        street = PLAN.topology().streets().get(0).code();
+        levels = PLAN.topology().ancestorsAndSelf(street);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static int slot(String id) {
+        return PLAN.slotOf(id);
+    }
+
+    private void aqi(long time, long oldValue, long newValue, int flags) throws Exception {
+        harness.processElement(new StreamRecord<>(Contribution.gauge(street, time, new int[] {slot("air_aqi_avg")},
+                new long[] {oldValue}, new long[] {newValue}, new byte[] {(byte) flags})));
+    }
+
+    private void fireAlarm(long time) throws Exception {
+        harness.processElement(new StreamRecord<>(Contribution.window(street, time,
+                new int[] {slot("fire_alarms_confirmed")}, new long[] {0}, new String[] {null})));
+    }
+
+    private List<GaugePartial> gaugePartials() {
+        List<GaugePartial> out = new ArrayList<>(harness.extractOutputValues());
+        harness.getOutput().clear();
+        return out;
+    }
+
+    private List<WindowPartial> windowPartials() {
+        List<WindowPartial> out = new ArrayList<>();
+        var records = harness.getSideOutput(AreaPreAggregation.WINDOWS);
+        if (records != null) {
+            records.forEach(r -> out.add(r.getValue()));
+            records.clear();
+        }
+        return out;
+    }
+
+    @Test
+    void changesOfOneTickBecomeOnePartialPerLevelSentWhenTheWatermarkPassesTheTick() throws Exception {
+        long tick = T0 + new PlanIndex(PLAN).baseTickMs();
+        int in = Contribution.NEW_INCLUDED;
+        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        aqi(T0 + 10_000, 0, 63, in);
+        aqi(T0 + 20_000, 0, 40, in);
+        aqi(T0 + 30_000, 63, 90, replace);
+        aqi(tick + 1, 90, 80, replace); // the next tick
+        harness.processWatermark(tick - 1);
+        assertThat(gaugePartials()).isEmpty();
+
+        harness.processWatermark(tick);
+        Object[] output = harness.getOutput().toArray();
+        assertThat(output[output.length - 1]).as("the watermark follows the partials").isEqualTo(new Watermark(tick));
+        List<GaugePartial> sent = gaugePartials();
+        assertThat(sent).extracting(p -> p.area).containsExactlyInAnyOrderElementsOf(
+                levels.stream().map(Area::code).toList());
+        for (GaugePartial partial : sent) {
+            assertThat(partial.tick).isEqualTo(tick);
+            assertThat(partial.slots).containsExactly(slot("air_aqi_avg"));
+            // 63 in, 40 in, 63 out and 90 in: two assets, sum 130
+            assertThat(partial.changes[0].sum).isEqualTo(130);
+            assertThat(partial.changes[0].included).isEqualTo(2);
+            assertThat(partial.changes[0].touched).isTrue();
+        }
+    }
+
+    @Test
+    void windowItemsAreSentPerWindowEndWhenItsLastMillisecondPassesAndLateOnesAtOnce() throws Exception {
+        fireAlarm(T0 + 2 * MINUTE);
+        fireAlarm(T0 + 40 * MINUTE);
+        harness.processWatermark(T0 + 60 * MINUTE - 2);
+        assertThat(windowPartials()).isEmpty();
+        harness.processWatermark(T0 + 60 * MINUTE - 1);
+        List<WindowPartial> sent = windowPartials();
+        assertThat(sent).hasSize(levels.size());
+        assertThat(sent).allSatisfy(p -> {
+            assertThat(p.end).isEqualTo(T0 + 60 * MINUTE);
+            assertThat(p.items[0].count).isEqualTo(2);
+        });
+
+        fireAlarm(T0 + 50 * MINUTE); // behind the watermark: its window was written, the correction goes on now
+        assertThat(windowPartials()).hasSize(levels.size()).allSatisfy(p -> assertThat(p.items[0].count).isEqualTo(1));
+    }
+
+    @Test
+    void everythingWaitingIsSentBeforeACheckpointBarrier() throws Exception {
+        aqi(T0 + MINUTE, 0, 63, Contribution.NEW_INCLUDED);
+        fireAlarm(T0 + MINUTE);
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(gaugePartials()).hasSize(levels.size());
+        assertThat(windowPartials()).hasSize(levels.size());
+        harness.processWatermark(T0 + 120 * MINUTE);
+        assertThat(gaugePartials()).as("nothing left but the watermark").isEmpty();
+        assertThat(windowPartials()).isEmpty();
+    }
+}
