@@ -1,6 +1,7 @@
 package org.citytwin.jobs.engine;
 
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,10 +37,12 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
 
     private final EvaluationPlan plan;
     private transient PlanIndex index;
-    /** Gauge changes by tick end, then area, then slot. */
-    private transient TreeMap<Long, Map<String, TreeMap<Integer, GaugeAccumulator>>> gauges;
-    /** Window items by window end, then area, then slot. */
-    private transient TreeMap<Long, Map<String, TreeMap<Integer, WindowAccumulator>>> windows;
+    /** Gauge changes by tick end, then area. */
+    private transient TreeMap<Long, Map<String, Bucket<GaugeAccumulator>>> gauges;
+    /** Window items by window end, then area. */
+    private transient TreeMap<Long, Map<String, Bucket<WindowAccumulator>>> windows;
+    /** A street's areas, street first. */
+    private transient Map<String, Area[]> areasOf;
     private transient long watermark;
 
     AreaPreAggregation(EvaluationPlan plan) {
@@ -52,13 +55,15 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
         index = new PlanIndex(plan);
         gauges = new TreeMap<>();
         windows = new TreeMap<>();
+        areasOf = new HashMap<>();
         watermark = Long.MIN_VALUE;
     }
 
     @Override
     public void processElement(StreamRecord<Contribution> element) {
         Contribution c = element.getValue();
-        for (Area area : plan.topology().ancestorsAndSelf(c.area)) {
+        Area[] areas = areasOf.computeIfAbsent(c.area, street -> plan.topology().ancestorsAndSelf(street).toArray(new Area[0]));
+        for (Area area : areas) {
             if (c.gauge) {
                 addGauges(c, area);
             } else {
@@ -71,18 +76,22 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
     }
 
     private void addGauges(Contribution c, Area area) {
-        TreeMap<Integer, GaugeAccumulator> bucket = null;
+        Bucket<GaugeAccumulator> bucket = null;
         for (int i = 0; i < c.slots.length; i++) {
             int slot = c.slots[i];
             if (!index.computedAt(slot, area.level())) {
                 continue;
             }
             if (bucket == null) {
-                bucket = gauges.computeIfAbsent(PlanIndex.tickEnd(c.time, index.baseTickMs()), t -> new java.util.HashMap<>())
-                        .computeIfAbsent(area.code(), a -> new TreeMap<>());
+                bucket = gauges.computeIfAbsent(PlanIndex.tickEnd(c.time, index.baseTickMs()), t -> new HashMap<>())
+                        .computeIfAbsent(area.code(), a -> new Bucket<>(new GaugeAccumulator[plan.size()]));
+            }
+            GaugeAccumulator acc = bucket.bySlot[slot];
+            if (acc == null) {
+                acc = bucket.open(slot, new GaugeAccumulator());
             }
             Aggregation aggregation = plan.slot(slot).aggregation();
-            bucket.computeIfAbsent(slot, s -> new GaugeAccumulator()).change(c.oldValues[i], c.newValues[i], c.flags[i],
+            acc.change(c.oldValues[i], c.newValues[i], c.flags[i],
                     aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
         }
     }
@@ -94,10 +103,14 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
                 continue;
             }
             CompiledIndicator indicator = plan.slot(slot);
-            windows.computeIfAbsent(PlanIndex.windowEnd(c.time, indicator.periodMs()), t -> new java.util.HashMap<>())
-                    .computeIfAbsent(area.code(), a -> new TreeMap<>())
-                    .computeIfAbsent(slot, s -> new WindowAccumulator())
-                    .add(c.newValues[i], c.labels[i], indicator.aggregation(), indicator.resolution());
+            Bucket<WindowAccumulator> bucket = windows
+                    .computeIfAbsent(PlanIndex.windowEnd(c.time, indicator.periodMs()), t -> new HashMap<>())
+                    .computeIfAbsent(area.code(), a -> new Bucket<>(new WindowAccumulator[plan.size()]));
+            WindowAccumulator acc = bucket.bySlot[slot];
+            if (acc == null) {
+                acc = bucket.open(slot, new WindowAccumulator());
+            }
+            acc.add(c.newValues[i], c.labels[i], indicator.aggregation(), indicator.resolution());
         }
     }
 
@@ -126,14 +139,12 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
     /** Sends the gauge partials of the ticks ending at or before {@code time}. */
     private void flushGaugesUpTo(long time) {
         while (!gauges.isEmpty() && gauges.firstKey() <= time) {
-            Map.Entry<Long, Map<String, TreeMap<Integer, GaugeAccumulator>>> due = gauges.pollFirstEntry();
-            for (Map.Entry<String, TreeMap<Integer, GaugeAccumulator>> area : due.getValue().entrySet()) {
-                int[] slots = new int[area.getValue().size()];
+            Map.Entry<Long, Map<String, Bucket<GaugeAccumulator>>> due = gauges.pollFirstEntry();
+            for (Map.Entry<String, Bucket<GaugeAccumulator>> area : due.getValue().entrySet()) {
+                int[] slots = area.getValue().slots();
                 GaugeAccumulator[] changes = new GaugeAccumulator[slots.length];
-                int k = 0;
-                for (Map.Entry<Integer, GaugeAccumulator> slot : area.getValue().entrySet()) {
-                    slots[k] = slot.getKey();
-                    changes[k++] = slot.getValue();
+                for (int k = 0; k < slots.length; k++) {
+                    changes[k] = area.getValue().bySlot[slots[k]];
                 }
                 output.collect(new StreamRecord<>(new GaugePartial(area.getKey(), due.getKey(), slots, changes)));
             }
@@ -142,23 +153,43 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
 
     /** Sends the window partials of the windows whose last millisecond is at or before {@code time}. */
     private void flushWindowsUpTo(long time) {
-        Iterator<Map.Entry<Long, Map<String, TreeMap<Integer, WindowAccumulator>>>> it = windows.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Map<String, TreeMap<Integer, WindowAccumulator>>> due = it.next();
-            if (time != Long.MAX_VALUE && due.getKey() - 1 > time) {
-                return;
-            }
-            it.remove();
-            for (Map.Entry<String, TreeMap<Integer, WindowAccumulator>> area : due.getValue().entrySet()) {
-                int[] slots = new int[area.getValue().size()];
+        while (!windows.isEmpty() && (time == Long.MAX_VALUE || windows.firstKey() - 1 <= time)) {
+            Map.Entry<Long, Map<String, Bucket<WindowAccumulator>>> due = windows.pollFirstEntry();
+            for (Map.Entry<String, Bucket<WindowAccumulator>> area : due.getValue().entrySet()) {
+                int[] slots = area.getValue().slots();
                 WindowAccumulator[] items = new WindowAccumulator[slots.length];
-                int k = 0;
-                for (Map.Entry<Integer, WindowAccumulator> slot : area.getValue().entrySet()) {
-                    slots[k] = slot.getKey();
-                    items[k++] = slot.getValue().seal();
+                for (int k = 0; k < slots.length; k++) {
+                    items[k] = area.getValue().bySlot[slots[k]].seal();
                 }
                 output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(area.getKey(), due.getKey(), slots, items)));
             }
+        }
+    }
+
+    /** The accumulators of one area in one bucket, by slot, and which slots are in use. */
+    private static final class Bucket<A> {
+        final A[] bySlot;
+        private int[] used = new int[8];
+        private int count;
+
+        Bucket(A[] bySlot) {
+            this.bySlot = bySlot;
+        }
+
+        A open(int slot, A accumulator) {
+            bySlot[slot] = accumulator;
+            if (count == used.length) {
+                used = Arrays.copyOf(used, count * 2);
+            }
+            used[count++] = slot;
+            return accumulator;
+        }
+
+        /** The slots in use, ascending. */
+        int[] slots() {
+            int[] slots = Arrays.copyOf(used, count);
+            Arrays.sort(slots);
+            return slots;
         }
     }
 }

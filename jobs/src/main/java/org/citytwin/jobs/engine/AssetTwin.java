@@ -1,11 +1,16 @@
 package org.citytwin.jobs.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.citytwin.model.event.Event;
 
 /**
  * The twin of one asset: its latest gauge readings, counter baselines, when it was last seen and
- * whether it is online. Arrays are indexed by the metric's position in its asset type, so the
- * state is a flat Flink POJO. {@link Long#MIN_VALUE} marks "no reading yet".
+ * whether it is online, the events waiting for the watermark and the identities that detect a
+ * duplicate — all in one value, so a record costs one state read and one write. Metric arrays are
+ * indexed by the metric's position in its asset type. {@link Long#MIN_VALUE} marks "no reading yet".
  */
 public final class AssetTwin {
 
@@ -19,10 +24,17 @@ public final class AssetTwin {
     public long[] counterTimes;
     public long lastSeen = NONE;
     public boolean online;
-    /** Earliest time among the records waiting for the watermark (MAX_VALUE: none), so most records skip the scan. */
+    /** Events waiting for the watermark, in arrival order (applied in event-time order). */
+    public Event[] pending = new Event[0];
+    /** Earliest time among {@link #pending} (MAX_VALUE: none). */
     public long firstPending = Long.MAX_VALUE;
-    /** Earliest time among the remembered identities (MAX_VALUE: none), so most timers skip the scan. */
+    /** Identities of the events applied or waiting that could still arrive again within the lateness, and their times. */
+    public String[] identities = new String[0];
+    public long[] identityTimes = new long[0];
+    /** Earliest of {@link #identityTimes} (MAX_VALUE: none), so most calls skip the scan. */
     public long oldestIdentity = Long.MAX_VALUE;
+    /** The time of the one event-time timer the twin keeps registered (NONE: none). */
+    public long timer = NONE;
 
     public AssetTwin() {}
 
@@ -33,6 +45,66 @@ public final class AssetTwin {
         twin.counters = filled(metrics);
         twin.counterTimes = filled(metrics);
         return twin;
+    }
+
+    /** Whether an event with this identity was received and could still arrive again. */
+    boolean remembers(String identity) {
+        for (String known : identities) {
+            if (known.equals(identity)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void remember(String identity, long time) {
+        int n = identities.length;
+        identities = Arrays.copyOf(identities, n + 1);
+        identityTimes = Arrays.copyOf(identityTimes, n + 1);
+        identities[n] = identity;
+        identityTimes[n] = time;
+        oldestIdentity = Math.min(oldestIdentity, time);
+    }
+
+    /** Forgets the identities of events at or before {@code horizon}. */
+    void forgetIdentitiesUpTo(long horizon) {
+        int kept = 0;
+        long oldest = Long.MAX_VALUE;
+        for (int i = 0; i < identities.length; i++) {
+            if (identityTimes[i] > horizon) {
+                identities[kept] = identities[i];
+                identityTimes[kept++] = identityTimes[i];
+                oldest = Math.min(oldest, identityTimes[i]);
+            }
+        }
+        identities = Arrays.copyOf(identities, kept);
+        identityTimes = Arrays.copyOf(identityTimes, kept);
+        oldestIdentity = oldest;
+    }
+
+    /** Holds an event until the watermark passes it. */
+    void hold(Event event) {
+        pending = Arrays.copyOf(pending, pending.length + 1);
+        pending[pending.length - 1] = event;
+        firstPending = Math.min(firstPending, event.time());
+    }
+
+    /** Takes the waiting events at or before {@code watermark}, in event-time order (arrival order within a time). */
+    List<Event> releaseUpTo(long watermark) {
+        List<Event> due = new ArrayList<>();
+        List<Event> waiting = new ArrayList<>();
+        for (Event event : pending) {
+            (event.time() <= watermark ? due : waiting).add(event);
+        }
+        due.sort(Comparator.comparingLong(Event::time)); // stable
+        pending = waiting.toArray(new Event[0]);
+        firstPending = waiting.stream().mapToLong(Event::time).min().orElse(Long.MAX_VALUE);
+        return due;
+    }
+
+    void dropPending() {
+        pending = new Event[0];
+        firstPending = Long.MAX_VALUE;
     }
 
     private static long[] filled(int n) {

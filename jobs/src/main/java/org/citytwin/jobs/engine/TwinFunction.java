@@ -3,18 +3,13 @@ package org.citytwin.jobs.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -61,8 +56,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     private transient PlanIndex index;
     private transient ValueState<AssetTwin> twin;
-    private transient MapState<Long, List<FeedRecord>> pending;
-    private transient MapState<String, Long> seen;
     private transient EngineCounters counters;
 
     public TwinFunction(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
@@ -104,9 +97,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 .cleanupInRocksdbCompactFilter(1000)     // RocksDB: dropped during compaction
                 .build());
         twin = getRuntimeContext().getState(twinDescriptor);
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
-                Types.LIST(TypeInformation.of(FeedRecord.class))));
-        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
         counters.open(getRuntimeContext(), samples);
     }
 
@@ -128,34 +118,25 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         // The watermark this record met in its partition; the operator's may lag behind it. Bring
         // the asset up to it first; the operator's timers will find nothing left to do.
         long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
-        releaseUpTo(watermark, asset, type, state, ctx, out);
+        releaseUpTo(watermark, asset, type, state, out);
+        String identity = identity(event);
         if (event.time() <= lateHorizon(watermark)) {
-            twin.update(state);
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind the watermark " + watermark);
-            return;
-        }
-        String identity = identity(event);
-        if (seen.contains(identity)) {
-            twin.update(state);
+        } else if (state.remembers(identity)) {
             reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
-            return;
-        }
-        seen.put(identity, event.time());
-        state.oldestIdentity = Math.min(state.oldestIdentity, event.time());
-        counters.applied();
-        if (event.time() > watermark) {
-            List<FeedRecord> atTime = pending.get(event.time());
-            if (atTime == null) {
-                atTime = new ArrayList<>(1);
-            }
-            atTime.add(record);
-            pending.put(event.time(), atTime);
-            state.firstPending = Math.min(state.firstPending, event.time());
-            ctx.timerService().registerEventTimeTimer(timerFor(event.time()));
         } else {
-            apply(event, asset, type, state, watermark + 1, out, ctx);
+            state.remember(identity, event.time());
+            counters.applied();
+            if (event.time() > watermark) {
+                state.hold(event);
+            } else {
+                apply(event, asset, type, state, watermark + 1, out);
+            }
         }
+        // Only identities behind the operator's watermark are LATE whichever partition repeats them.
+        forgetOldIdentities(ctx.timerService().currentWatermark(), state);
+        armTimer(type, state, ctx);
         twin.update(state);
     }
 
@@ -165,43 +146,48 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         if (state == null) {
             return;
         }
+        if (timestamp == state.timer) {
+            state.timer = AssetTwin.NONE;
+        }
         Asset asset = registry.get(ctx.getCurrentKey());
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
-        if (type != null) {
-            releaseUpTo(timestamp, asset, type, state, ctx, out);
-        } else {
-            pending.clear(); // the asset was removed from the registry while its records waited
-            state.firstPending = Long.MAX_VALUE;
+        if (type == null) {
+            state.dropPending(); // the asset was removed from the registry while its records waited
+            twin.update(state);
+            return;
         }
+        releaseUpTo(timestamp, asset, type, state, out);
         forgetOldIdentities(ctx.timerService().currentWatermark(), state);
+        armTimer(type, state, ctx);
         twin.update(state);
+    }
+
+    /**
+     * Keeps one timer per asset, at the next time it has to act: release its first waiting record,
+     * or go offline when its silence runs out. A timer that finds nothing to do re-arms for later.
+     */
+    private static void armTimer(AssetType type, AssetTwin state, Context ctx) {
+        long next = state.firstPending == Long.MAX_VALUE ? Long.MAX_VALUE : timerFor(state.firstPending);
+        if (state.online && type.silenceTimeoutMs() > 0) {
+            next = Math.min(next, timerFor(state.lastSeen + type.silenceTimeoutMs()));
+        }
+        if (next != Long.MAX_VALUE && (state.timer == AssetTwin.NONE || next < state.timer)) {
+            ctx.timerService().registerEventTimeTimer(next);
+            state.timer = next;
+        }
     }
 
     /**
      * Applies the asset's waiting records with times up to {@code watermark}, in time order, and
      * takes the asset offline where its silence ran out on the way (at lastSeen + silence).
      */
-    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state, Context ctx,
-            Collector<Contribution> out) throws Exception {
+    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state,
+            Collector<Contribution> out) {
         if (state.firstPending <= watermark) {
-            List<Long> due = new ArrayList<>();
-            long stillWaiting = Long.MAX_VALUE;
-            for (Long time : pending.keys()) {
-                if (time <= watermark) {
-                    due.add(time);
-                } else {
-                    stillWaiting = Math.min(stillWaiting, time);
-                }
+            for (Event waiting : state.releaseUpTo(watermark)) {
+                goOfflineIfSilentBefore(waiting.time(), asset, type, state, out);
+                apply(waiting, asset, type, state, waiting.time(), out);
             }
-            java.util.Collections.sort(due);
-            for (long time : due) {
-                goOfflineIfSilentBefore(time, asset, type, state, out);
-                for (FeedRecord waiting : pending.get(time)) {
-                    apply(waiting.event(), asset, type, state, time, out, ctx);
-                }
-                pending.remove(time);
-            }
-            state.firstPending = stillWaiting;
         }
         goOfflineIfSilentBefore(watermark + 1, asset, type, state, out);
     }
@@ -229,7 +215,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     /** Applies one record to the asset's state (which the caller writes back). */
     private void apply(Event event, Asset asset, AssetType type, AssetTwin state, long effectiveTime,
-            Collector<Contribution> out, Context ctx) {
+            Collector<Contribution> out) {
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             AssetTwin before = copyOf(state);
@@ -238,9 +224,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
-            if (type.silenceTimeoutMs() > 0) {
-                ctx.timerService().registerEventTimeTimer(timerFor(state.lastSeen + type.silenceTimeoutMs()));
-            }
         }
         WindowItems items = new WindowItems();
         if (event.isReading()) {
@@ -367,8 +350,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         c.counterTimes = s.counterTimes.clone();
         c.lastSeen = s.lastSeen;
         c.online = s.online;
-        c.firstPending = s.firstPending;
-        c.oldestIdentity = s.oldestIdentity;
         return c;
     }
 
@@ -383,22 +364,11 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     /** Identities older than the allowed lateness can no longer arrive without being LATE. */
-    private void forgetOldIdentities(long watermark, AssetTwin state) throws Exception {
+    private void forgetOldIdentities(long watermark, AssetTwin state) {
         long horizon = lateHorizon(watermark);
-        if (state.oldestIdentity > horizon) {
-            return;
+        if (state.oldestIdentity <= horizon) {
+            state.forgetIdentitiesUpTo(horizon);
         }
-        long oldest = Long.MAX_VALUE;
-        Iterator<Map.Entry<String, Long>> it = seen.iterator();
-        while (it.hasNext()) {
-            long time = it.next().getValue();
-            if (time <= horizon) {
-                it.remove();
-            } else {
-                oldest = Math.min(oldest, time);
-            }
-        }
-        state.oldestIdentity = oldest;
     }
 
     /** An event's identity for deduplication: its event id, else its time and content. */
