@@ -23,12 +23,14 @@ import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.AreaLevel;
 
 /**
- * The indicators of one area (keyed by area code). Gauge changes wait in buckets of the base tick
- * until the watermark passes them, so a gauge point at tick T reflects exactly the changes
- * effective up to T; a gauge is written at its tick when something changed in that tick. Window
- * items go straight into their window, which is written once the watermark passes its end and
- * re-written, same timestamp, for items arriving within the allowed lateness. Derived indicators
- * are evaluated at T from the points written at T, once all their inputs are there.
+ * The indicators of one area (keyed by area code), the second phase of the aggregation: it
+ * combines the partials of the pre-aggregation ({@link AreaPreAggregation}), one accumulator per
+ * accumulator group ({@link PlanIndex}). Gauge partials wait for the watermark to pass their base
+ * tick, so a gauge point at tick T reflects exactly the changes effective up to T; a gauge is
+ * written at its tick when something changed in that tick. Window partials go straight into their
+ * window, which is written once the watermark passes its end and re-written, same timestamp, for
+ * items arriving within the allowed lateness. Derived indicators are evaluated at T from the
+ * points written at T, once all their inputs are there.
  */
 public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePartial, WindowPartial, IndicatorPoint>
         implements CheckpointedFunction {
@@ -42,6 +44,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
 
     private transient PlanIndex index;
     private transient EngineCounters counters;
+    /** Per accumulator group; due ticks and ending windows list groups, written values are per slot. */
     private transient MapState<Integer, GaugeAccumulator> gauges;
     /** Gauge partials waiting for the watermark, appended as they come (cheap on RocksDB). */
     private transient ListState<GaugePartial> pendingGauges;
@@ -102,15 +105,15 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
     public void processElement2(WindowPartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         long end = partial.end;
-        for (int i = 0; i < partial.slots.length; i++) {
-            int slot = partial.slots[i];
-            long key = slotTimeKey(slot, end);
+        for (int i = 0; i < partial.groups.length; i++) {
+            int group = partial.groups[i];
+            long key = groupTimeKey(group, end);
             WindowAccumulator acc = windows.get(key);
             if (acc == null) {
                 acc = new WindowAccumulator();
                 int[] ending = windowsEnding.get(end);
                 int[] next = ending == null ? new int[1] : java.util.Arrays.copyOf(ending, ending.length + 1);
-                next[next.length - 1] = slot;
+                next[next.length - 1] = group;
                 windowsEnding.put(end, next);
                 ctx.timerService().registerEventTimeTimer(end - 1);
                 ctx.timerService().registerEventTimeTimer(end - 1 + allowedLatenessMs);
@@ -120,10 +123,10 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
             if (end - 1 <= watermark) {
                 // Late items: correct the written window in place, and what derives from it.
                 PointValues values = writtenAt(end);
-                emitWindow(ctx.getCurrentKey(), slot, end, acc, values, out);
+                emitWindow(ctx.getCurrentKey(), group, end, acc, values, out);
                 written.put(end, values);
                 if (end <= watermark) {
-                    evaluateDerived(ctx.getCurrentKey(), end, values, index.dependents(slot), out);
+                    evaluateDerived(ctx.getCurrentKey(), end, values, index.groupDependents(group), out);
                     written.put(end, values);
                 }
             }
@@ -137,8 +140,8 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         if (ending != null) {
             long end = time + 1;
             PointValues values = writtenAt(end);
-            for (int slot : ending) {
-                emitWindow(area, slot, end, windows.get(slotTimeKey(slot, end)), values, out);
+            for (int group : ending) {
+                emitWindow(area, group, end, windows.get(groupTimeKey(group, end)), values, out);
             }
             written.put(end, values);
             ctx.timerService().registerEventTimeTimer(end);
@@ -175,16 +178,16 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
                 later.add(partial); // sent early (before a checkpoint barrier); its tick comes later
                 continue;
             }
-            for (int i = 0; i < partial.slots.length; i++) {
-                int slot = partial.slots[i];
-                GaugeAccumulator acc = changed.get(slot);
+            for (int i = 0; i < partial.groups.length; i++) {
+                int group = partial.groups[i];
+                GaugeAccumulator acc = changed.get(group);
                 if (acc == null) {
-                    acc = gauges.get(slot);
+                    acc = gauges.get(group);
                     acc = acc == null ? new GaugeAccumulator() : acc;
-                    changed.put(slot, acc);
+                    changed.put(group, acc);
                     if (!acc.touched) {
-                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, plan.slot(slot).periodMs()),
-                                t -> new ArrayList<>()).add(slot);
+                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, index.groupSource(group).periodMs()),
+                                t -> new ArrayList<>()).add(group);
                     }
                 }
                 acc.merge(partial.changes[i]);
@@ -196,13 +199,13 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         }
         for (Map.Entry<Long, List<Integer>> e : newlyDue.entrySet()) {
             int[] already = gaugesDue.get(e.getKey());
-            int[] slots = already == null ? new int[0] : already;
-            int at = slots.length;
-            slots = java.util.Arrays.copyOf(slots, at + e.getValue().size());
-            for (int slot : e.getValue()) {
-                slots[at++] = slot;
+            int[] groups = already == null ? new int[0] : already;
+            int at = groups.length;
+            groups = java.util.Arrays.copyOf(groups, at + e.getValue().size());
+            for (int group : e.getValue()) {
+                groups[at++] = group;
             }
-            gaugesDue.put(e.getKey(), slots);
+            gaugesDue.put(e.getKey(), groups);
             if (e.getKey() != ctx.timestamp()) { // the current tick is emitted by this very timer
                 ctx.timerService().registerEventTimeTimer(e.getKey());
             }
@@ -212,17 +215,19 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
     private void emitGauges(String area, long time, int[] due, Collector<IndicatorPoint> out, OnTimerContext ctx)
             throws Exception {
         PointValues values = writtenAt(time);
-        for (int slot : due) {
-            GaugeAccumulator acc = gauges.get(slot);
-            CompiledIndicator indicator = plan.slot(slot);
+        for (int group : due) {
+            GaugeAccumulator acc = gauges.get(group);
             acc.touched = false;
-            gauges.put(slot, acc);
-            double value = gaugeValue(indicator, acc);
-            if (Double.isNaN(value)) {
-                continue;
+            gauges.put(group, acc);
+            for (int slot : index.groupSlots(group)) {
+                CompiledIndicator indicator = plan.slot(slot);
+                double value = gaugeValue(indicator, acc);
+                if (Double.isNaN(value)) {
+                    continue;
+                }
+                values.put(slot, value);
+                out.collect(point(indicator, area, time, value));
             }
-            values.put(slot, value);
-            out.collect(point(indicator, area, time, value));
         }
         written.put(time, values);
         ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
@@ -243,12 +248,15 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         };
     }
 
-    private void emitWindow(String area, int slot, long end, WindowAccumulator acc, PointValues values,
+    /** Writes every slot of a group's window. */
+    private void emitWindow(String area, int group, long end, WindowAccumulator acc, PointValues values,
             Collector<IndicatorPoint> out) {
-        CompiledIndicator indicator = plan.slot(slot);
-        double value = windowValue(indicator, acc);
-        values.put(slot, value);
-        out.collect(point(indicator, area, end, value));
+        for (int slot : index.groupSlots(group)) {
+            CompiledIndicator indicator = plan.slot(slot);
+            double value = windowValue(indicator, acc);
+            values.put(slot, value);
+            out.collect(point(indicator, area, end, value));
+        }
     }
 
     static double windowValue(CompiledIndicator indicator, WindowAccumulator acc) {
@@ -319,8 +327,8 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         long end = time + 1 - allowedLatenessMs;
         int[] expired = windowsEnding.get(end);
         if (expired != null) {
-            for (int slot : expired) {
-                windows.remove(slotTimeKey(slot, end));
+            for (int group : expired) {
+                windows.remove(groupTimeKey(group, end));
             }
             windowsEnding.remove(end);
         }
@@ -338,7 +346,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
                 plan.topology().level(area).name().toLowerCase(java.util.Locale.ROOT), run, time, value);
     }
 
-    private static long slotTimeKey(int slot, long end) {
-        return ((long) slot << 40) | (end / 1000);
+    private static long groupTimeKey(int group, long end) {
+        return ((long) group << 40) | (end / 1000);
     }
 }

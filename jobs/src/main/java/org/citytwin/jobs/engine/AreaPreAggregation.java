@@ -10,7 +10,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.Area;
@@ -77,40 +76,39 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
 
     private void addGauges(Contribution c, Area area) {
         Bucket<GaugeAccumulator> bucket = null;
-        for (int i = 0; i < c.slots.length; i++) {
-            int slot = c.slots[i];
-            if (!index.computedAt(slot, area.level())) {
+        for (int i = 0; i < c.groups.length; i++) {
+            int group = c.groups[i];
+            if (!index.computedAt(index.groupSource(group).slot(), area.level())) {
                 continue;
             }
             if (bucket == null) {
                 bucket = gauges.computeIfAbsent(PlanIndex.tickEnd(c.time, index.baseTickMs()), t -> new HashMap<>())
-                        .computeIfAbsent(area.code(), a -> new Bucket<>(new GaugeAccumulator[plan.size()]));
+                        .computeIfAbsent(area.code(), a -> new Bucket<>(new GaugeAccumulator[index.groupCount()]));
             }
-            GaugeAccumulator acc = bucket.bySlot[slot];
+            GaugeAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
-                acc = bucket.open(slot, new GaugeAccumulator());
+                acc = bucket.open(group, new GaugeAccumulator());
             }
-            Aggregation aggregation = plan.slot(slot).aggregation();
-            acc.change(c.oldValues[i], c.newValues[i], c.flags[i],
-                    aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+            acc.change(c.oldValues[i], c.newValues[i], c.flags[i], index.keepsValues(group));
         }
     }
 
     private void addWindowItems(Contribution c, Area area) {
-        for (int i = 0; i < c.slots.length; i++) {
-            int slot = c.slots[i];
-            if (!index.computedAt(slot, area.level())) {
+        for (int i = 0; i < c.groups.length; i++) {
+            int group = c.groups[i];
+            CompiledIndicator source = index.groupSource(group);
+            if (!index.computedAt(source.slot(), area.level())) {
                 continue;
             }
-            CompiledIndicator indicator = plan.slot(slot);
             Bucket<WindowAccumulator> bucket = windows
-                    .computeIfAbsent(PlanIndex.windowEnd(c.time, indicator.periodMs()), t -> new HashMap<>())
-                    .computeIfAbsent(area.code(), a -> new Bucket<>(new WindowAccumulator[plan.size()]));
-            WindowAccumulator acc = bucket.bySlot[slot];
+                    .computeIfAbsent(PlanIndex.windowEnd(c.time, source.periodMs()), t -> new HashMap<>())
+                    .computeIfAbsent(area.code(), a -> new Bucket<>(new WindowAccumulator[index.groupCount()]));
+            WindowAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
-                acc = bucket.open(slot, new WindowAccumulator());
+                acc = bucket.open(group, new WindowAccumulator());
             }
-            acc.add(c.newValues[i], c.labels[i], indicator.aggregation(), indicator.resolution());
+            acc.add(c.newValues[i], index.keepsLabels(group) ? c.labels[i] : null, index.keepsSketch(group),
+                    source.resolution());
         }
     }
 
@@ -141,12 +139,12 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
         while (!gauges.isEmpty() && gauges.firstKey() <= time) {
             Map.Entry<Long, Map<String, Bucket<GaugeAccumulator>>> due = gauges.pollFirstEntry();
             for (Map.Entry<String, Bucket<GaugeAccumulator>> area : due.getValue().entrySet()) {
-                int[] slots = area.getValue().slots();
-                GaugeAccumulator[] changes = new GaugeAccumulator[slots.length];
-                for (int k = 0; k < slots.length; k++) {
-                    changes[k] = area.getValue().bySlot[slots[k]];
+                int[] groups = area.getValue().groups();
+                GaugeAccumulator[] changes = new GaugeAccumulator[groups.length];
+                for (int k = 0; k < groups.length; k++) {
+                    changes[k] = area.getValue().byGroup[groups[k]];
                 }
-                output.collect(new StreamRecord<>(new GaugePartial(area.getKey(), due.getKey(), slots, changes)));
+                output.collect(new StreamRecord<>(new GaugePartial(area.getKey(), due.getKey(), groups, changes)));
             }
         }
     }
@@ -156,40 +154,40 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
         while (!windows.isEmpty() && (time == Long.MAX_VALUE || windows.firstKey() - 1 <= time)) {
             Map.Entry<Long, Map<String, Bucket<WindowAccumulator>>> due = windows.pollFirstEntry();
             for (Map.Entry<String, Bucket<WindowAccumulator>> area : due.getValue().entrySet()) {
-                int[] slots = area.getValue().slots();
-                WindowAccumulator[] items = new WindowAccumulator[slots.length];
-                for (int k = 0; k < slots.length; k++) {
-                    items[k] = area.getValue().bySlot[slots[k]].seal();
+                int[] groups = area.getValue().groups();
+                WindowAccumulator[] items = new WindowAccumulator[groups.length];
+                for (int k = 0; k < groups.length; k++) {
+                    items[k] = area.getValue().byGroup[groups[k]].seal();
                 }
-                output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(area.getKey(), due.getKey(), slots, items)));
+                output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(area.getKey(), due.getKey(), groups, items)));
             }
         }
     }
 
-    /** The accumulators of one area in one bucket, by slot, and which slots are in use. */
+    /** The accumulators of one area in one bucket, by group, and which groups are in use. */
     private static final class Bucket<A> {
-        final A[] bySlot;
+        final A[] byGroup;
         private int[] used = new int[8];
         private int count;
 
-        Bucket(A[] bySlot) {
-            this.bySlot = bySlot;
+        Bucket(A[] byGroup) {
+            this.byGroup = byGroup;
         }
 
-        A open(int slot, A accumulator) {
-            bySlot[slot] = accumulator;
+        A open(int group, A accumulator) {
+            byGroup[group] = accumulator;
             if (count == used.length) {
                 used = Arrays.copyOf(used, count * 2);
             }
-            used[count++] = slot;
+            used[count++] = group;
             return accumulator;
         }
 
-        /** The slots in use, ascending. */
-        int[] slots() {
-            int[] slots = Arrays.copyOf(used, count);
-            Arrays.sort(slots);
-            return slots;
+        /** The groups in use, ascending. */
+        int[] groups() {
+            int[] groups = Arrays.copyOf(used, count);
+            Arrays.sort(groups);
+            return groups;
         }
     }
 }

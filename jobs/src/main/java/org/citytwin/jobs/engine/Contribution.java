@@ -3,9 +3,9 @@ package org.citytwin.jobs.engine;
 import java.util.Arrays;
 
 /**
- * What one event changes in the asset's street (the pre-aggregation adds it to every level): either gauge changes (for each slot, the asset's old and
- * new part in the aggregate, at the change's effective time) or window items (for each slot, one
- * item at its event time). Values are fixed-point longs in units of the slot's resolution, so
+ * What one event changes in the asset's street (the pre-aggregation adds it to every level):
+ * either gauge changes (for each accumulator group, the asset's old and new part in the aggregate,
+ * at the change's effective time) or window items (for each group, one item at its event time). Values are fixed-point longs in units of the group's resolution, so
  * areas sum them exactly. A Flink POJO: public fields, arrays of primitives and strings only.
  */
 public final class Contribution {
@@ -20,8 +20,9 @@ public final class Contribution {
     /** Gauge changes: effective time of the change. Window items: the event time. */
     public long time;
     public boolean gauge;
-    public int[] slots;
-    /** Gauge changes: the asset's previous value per slot. */
+    /** Accumulator groups ({@link PlanIndex#groupOf}). */
+    public int[] groups;
+    /** Gauge changes: the asset's previous value per group. */
     public long[] oldValues;
     /** Gauge changes: the asset's new value. Window items: the item's value (increment or attribute). */
     public long[] newValues;
@@ -32,24 +33,24 @@ public final class Contribution {
 
     public Contribution() {}
 
-    static Contribution gauge(String area, long time, int[] slots, long[] oldValues, long[] newValues, byte[] flags) {
+    static Contribution gauge(String area, long time, int[] groups, long[] oldValues, long[] newValues, byte[] flags) {
         Contribution c = new Contribution();
         c.area = area;
         c.time = time;
         c.gauge = true;
-        c.slots = slots;
+        c.groups = groups;
         c.oldValues = oldValues;
         c.newValues = newValues;
         c.flags = flags;
         return c;
     }
 
-    static Contribution window(String area, long time, int[] slots, long[] values, String[] labels) {
+    static Contribution window(String area, long time, int[] groups, long[] values, String[] labels) {
         Contribution c = new Contribution();
         c.area = area;
         c.time = time;
         c.gauge = false;
-        c.slots = slots;
+        c.groups = groups;
         c.newValues = values;
         c.labels = labels;
         return c;
@@ -57,6 +58,6 @@ public final class Contribution {
 
     @Override
     public String toString() {
-        return (gauge ? "gauge" : "window") + "@" + area + "/" + time + Arrays.toString(slots);
+        return (gauge ? "gauge" : "window") + "@" + area + "/" + time + Arrays.toString(groups);
     }
 }

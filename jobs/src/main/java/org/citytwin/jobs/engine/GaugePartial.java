@@ -1,7 +1,7 @@
 package org.citytwin.jobs.engine;
 
 /**
- * The net gauge changes of the assets of one subtask in one area and one base tick: per slot, a
+ * The net gauge changes of the assets of one subtask in one area and one base tick: per accumulator group, a
  * {@link GaugeAccumulator} holding the change (sums and counts to add, multiset values to add or
  * remove). The area applies every partial of a tick when the watermark passes the tick. A Flink
  * POJO.
@@ -11,20 +11,21 @@ public final class GaugePartial {
     public String area;
     /** End of the base tick the changes are effective in. */
     public long tick;
-    public int[] slots;
+    /** Accumulator groups ({@link PlanIndex#groupOf}). */
+    public int[] groups;
     public GaugeAccumulator[] changes;
 
     public GaugePartial() {}
 
-    GaugePartial(String area, long tick, int[] slots, GaugeAccumulator[] changes) {
+    GaugePartial(String area, long tick, int[] groups, GaugeAccumulator[] changes) {
         this.area = area;
         this.tick = tick;
-        this.slots = slots;
+        this.groups = groups;
         this.changes = changes;
     }
 
     @Override
     public String toString() {
-        return "gauges@" + area + "/" + tick + java.util.Arrays.toString(slots);
+        return "gauges@" + area + "/" + tick + java.util.Arrays.toString(groups);
     }
 }

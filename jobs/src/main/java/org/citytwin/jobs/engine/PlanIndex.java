@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.citytwin.model.asset.AssetType;
+import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Expressions;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
@@ -15,9 +16,15 @@ import org.citytwin.model.topology.AreaLevel;
 
 /**
  * What the engine's operators derive once from the plan they hold: metric positions per asset
- * type, the gauge slots of each type (re-evaluated when an asset goes on- or offline), which
- * levels each slot is computed at, the base tick that divides every gauge and derived period, and
- * the inputs of each formula.
+ * type, which levels each slot is computed at, the base tick that divides every gauge and derived
+ * period, the inputs of each formula — and the accumulator groups.
+ *
+ * <p>An accumulator group is the set of slots that read the same source (asset type, metric or
+ * event kind, attribute), through the same filter and condition, over the same period, levels and
+ * resolution, and differ only in their aggregation: the average, sum, minimum and maximum of one
+ * metric, or the count, rate and 95th percentile of one event. They share one accumulator, so the
+ * twins, the pre-aggregation and the areas do each group's work once and every slot of the group
+ * reads its value from it.
  */
 final class PlanIndex {
 
@@ -30,8 +37,19 @@ final class PlanIndex {
     private final int[][] formulaInputs;
     private final int[][] dependents;
     private final long baseTickMs;
+    private final int[] groupOf;
+    private final int[][] groupSlots;
+    private final int[][] groupDependents;
+    private final boolean[] keepsValues;
+    private final boolean[] keepsLabels;
+    private final boolean[] keepsSketch;
+    private final Map<String, int[]> gaugeGroupsByType = new HashMap<>();
+    private final Map<String, Map<String, int[]>> readingGroups = new HashMap<>();
+    private final Map<String, int[]> eventGroups = new HashMap<>();
+    private final EvaluationPlan plan;
 
     PlanIndex(EvaluationPlan plan) {
+        this.plan = plan;
         for (AssetType type : plan.assetTypes().all()) {
             Map<String, Integer> positions = new HashMap<>();
             for (String metric : type.metrics().keySet()) {
@@ -83,6 +101,62 @@ final class PlanIndex {
             dependents[s] = dependentLists.get(s).stream().mapToInt(i -> i).toArray();
         }
         baseTickMs = gcd == 0 ? 60_000 : gcd;
+
+        groupOf = new int[plan.size()];
+        Map<List<Object>, Integer> groupBySource = new HashMap<>();
+        List<List<Integer>> members = new ArrayList<>();
+        for (int s = 0; s < plan.size(); s++) {
+            CompiledIndicator indicator = plan.slot(s);
+            if (indicator.source() == SourceKind.DERIVED) {
+                groupOf[s] = -1;
+                continue;
+            }
+            groupOf[s] = groupBySource.computeIfAbsent(sourceOf(indicator), k -> {
+                members.add(new ArrayList<>());
+                return members.size() - 1;
+            });
+            members.get(groupOf[s]).add(s);
+        }
+        groupSlots = new int[members.size()][];
+        groupDependents = new int[members.size()][];
+        keepsValues = new boolean[members.size()];
+        keepsLabels = new boolean[members.size()];
+        keepsSketch = new boolean[members.size()];
+        for (int g = 0; g < members.size(); g++) {
+            groupSlots[g] = members.get(g).stream().mapToInt(i -> i).toArray();
+            Set<Integer> groupDependentSet = new java.util.TreeSet<>();
+            for (int slot : groupSlots[g]) {
+                Aggregation aggregation = plan.slot(slot).aggregation();
+                keepsValues[g] |= aggregation == Aggregation.MIN || aggregation == Aggregation.MAX;
+                keepsLabels[g] |= aggregation == Aggregation.DISTINCT;
+                keepsSketch[g] |= aggregation.isPercentile();
+                for (int d : dependents[slot]) {
+                    groupDependentSet.add(d);
+                }
+            }
+            groupDependents[g] = groupDependentSet.stream().mapToInt(i -> i).toArray();
+        }
+        for (AssetType type : plan.assetTypes().all()) {
+            gaugeGroupsByType.put(type.name(), groupsOf(gaugeSlotsByType.getOrDefault(type.name(), NO_SLOTS)));
+            Map<String, int[]> routes = new HashMap<>();
+            readingRoutes.get(type.name()).forEach((metric, slots) -> routes.put(metric, groupsOf(slots)));
+            readingGroups.put(type.name(), routes);
+            for (String kind : type.events().keySet()) {
+                eventGroups.put(type.name() + '\u0000' + kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
+            }
+        }
+    }
+
+    /** What makes two slots share an accumulator: everything but the aggregation. */
+    private static List<Object> sourceOf(CompiledIndicator indicator) {
+        var i = indicator.indicator();
+        return java.util.Arrays.asList(i.source(), i.assetType(), i.metric(), i.event(), i.attribute(), i.filter(),
+                i.condition(), i.periodMs(), i.levels(), i.resolution());
+    }
+
+    /** The distinct groups of these slots, in order of first appearance. */
+    private int[] groupsOf(int[] slots) {
+        return java.util.Arrays.stream(slots).map(s -> groupOf[s]).distinct().toArray();
     }
 
     private static long gcd(long a, long b) {
@@ -121,6 +195,62 @@ final class PlanIndex {
     /** The formula slots that read this slot. */
     int[] dependents(int slot) {
         return dependents[slot];
+    }
+
+    /** The accumulator group of a non-derived slot. */
+    int groupOf(int slot) {
+        return groupOf[slot];
+    }
+
+    int groupCount() {
+        return groupSlots.length;
+    }
+
+    /** The slots of a group, ascending. */
+    int[] groupSlots(int group) {
+        return groupSlots[group];
+    }
+
+    /** A slot standing for the group's source, filter, period, levels and resolution. */
+    CompiledIndicator groupSource(int group) {
+        return plan.slot(groupSlots[group][0]);
+    }
+
+    /** The formula slots that read a slot of the group. */
+    int[] groupDependents(int group) {
+        return groupDependents[group];
+    }
+
+    /** Whether the group's accumulator keeps its values as a multiset (a MIN or MAX slot reads it). */
+    boolean keepsValues(int group) {
+        return keepsValues[group];
+    }
+
+    /** Whether the group's window accumulator keeps the distinct labels (a DISTINCT slot reads it). */
+    boolean keepsLabels(int group) {
+        return keepsLabels[group];
+    }
+
+    /** Whether the group's window accumulator keeps a sketch (a percentile slot reads it). */
+    boolean keepsSketch(int group) {
+        return keepsSketch[group];
+    }
+
+    /** The gauge groups of an asset type (re-evaluated when an asset goes on- or offline). */
+    int[] gaugeGroups(String type) {
+        return gaugeGroupsByType.getOrDefault(type, NO_SLOTS);
+    }
+
+    /** The groups reading a metric of an asset type (gauge or counter). */
+    int[] readingGroups(String type, String metric) {
+        int[] groups = readingGroups.getOrDefault(type, Map.of()).get(metric);
+        return groups == null ? NO_SLOTS : groups;
+    }
+
+    /** The groups reading an event kind of an asset type. */
+    int[] eventGroups(String type, String kind) {
+        int[] groups = eventGroups.get(type + '\u0000' + kind);
+        return groups == null ? NO_SLOTS : groups;
     }
 
     long baseTickMs() {

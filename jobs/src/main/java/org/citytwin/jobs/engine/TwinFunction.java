@@ -200,7 +200,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
-            emitGauges(asset, type, index.gaugeSlots(type.name()), state, offline(state), offlineAt, out);
+            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offline(state), offlineAt, out);
             state.online = false;
         }
     }
@@ -220,7 +220,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             // Coming online changes the part of every gauge that reads `online`.
             AssetTwin before = copyOf(state);
             state.online = true;
-            emitGauges(asset, type, index.gaugeSlots(type.name()), before, state, effectiveTime, out);
+            emitGauges(asset, type, index.gaugeGroups(type.name()), before, state, effectiveTime, out);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -239,7 +239,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     AssetTwin before = copyOf(state);
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
-                    emitGauges(asset, type, index.readingSlots(type.name(), reading.getKey()), before, state,
+                    emitGauges(asset, type, index.readingGroups(type.name(), reading.getKey()), before, state,
                             effectiveTime, out);
                 } else {
                     if (state.counterTimes[position] > event.time()) {
@@ -250,18 +250,17 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     state.counterTimes[position] = event.time();
                     if (previous != AssetTwin.NONE) {
                         long increment = value >= previous ? value - previous : value; // a reset restarts at 0
-                        for (int slot : index.readingSlots(type.name(), reading.getKey())) {
-                            CompiledIndicator indicator = plan.slot(slot);
-                            if (indicator.acceptsReading(metric.fromFixed(increment), state.online, asset)) {
-                                items.add(slot, increment, null);
+                        for (int group : index.readingGroups(type.name(), reading.getKey())) {
+                            if (index.groupSource(group).acceptsReading(metric.fromFixed(increment), state.online, asset)) {
+                                items.add(group, increment, null);
                             }
                         }
                     }
                 }
             }
         } else {
-            for (int slot : plan.slotsForEvent(type.name(), event.kind())) {
-                CompiledIndicator indicator = plan.slot(slot);
+            for (int group : index.eventGroups(type.name(), event.kind())) {
+                CompiledIndicator indicator = index.groupSource(group);
                 if (!indicator.acceptsEvent(event.attributes(), asset)) {
                     continue;
                 }
@@ -271,31 +270,34 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 if (attribute != null && raw == null) {
                     continue; // an event without the attribute the indicator aggregates
                 }
-                items.add(slot, value, raw == null ? null : String.valueOf(raw));
+                items.add(group, value, raw == null ? null : String.valueOf(raw));
             }
         }
         items.emit(asset.street(), event.time(), out);
     }
 
-    /** Emits the asset's old and new part in each gauge slot (for its street; the pre-aggregation adds it to every level). */
-    private void emitGauges(Asset asset, AssetType type, int[] slots, AssetTwin before, AssetTwin after,
+    /**
+     * Emits the asset's old and new part in each gauge group (for its street; the pre-aggregation
+     * adds it to every level). Counter groups among {@code groups} are skipped.
+     */
+    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin before, AssetTwin after,
             long effectiveTime, Collector<Contribution> out) {
-        if (slots.length == 0) {
+        if (groups.length == 0) {
             return;
         }
         int n = 0;
-        int[] gaugeSlots = new int[slots.length];
-        long[] olds = new long[slots.length];
-        long[] news = new long[slots.length];
-        byte[] flags = new byte[slots.length];
-        for (int slot : slots) {
-            CompiledIndicator indicator = plan.slot(slot);
+        int[] gaugeGroups = new int[groups.length];
+        long[] olds = new long[groups.length];
+        long[] news = new long[groups.length];
+        byte[] flags = new byte[groups.length];
+        for (int group : groups) {
+            CompiledIndicator indicator = index.groupSource(group);
             if (indicator.source() != SourceKind.GAUGE) {
                 continue;
             }
             int position = index.metricPosition(type.name(), indicator.indicator().metric());
             MetricDef metric = type.metric(indicator.indicator().metric());
-            gaugeSlots[n] = slot;
+            gaugeGroups[n] = group;
             olds[n] = part(indicator, asset, before, position);
             news[n] = part(indicator, asset, after, position);
             flags[n] = (byte) (membership(indicator, asset, metric, before, position, Contribution.OLD_INCLUDED,
@@ -305,7 +307,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             n++;
         }
         if (n > 0) {
-            out.collect(Contribution.gauge(asset.street(), effectiveTime, Arrays.copyOf(gaugeSlots, n),
+            out.collect(Contribution.gauge(asset.street(), effectiveTime, Arrays.copyOf(gaugeGroups, n),
                     Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
     }
@@ -380,23 +382,23 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 : event.kind() + new TreeMap<>(event.attributes()));
     }
 
-    /** Window items of one event, gathered per slot and emitted for the asset's street. */
-    private final class WindowItems {
-        private final List<Integer> slots = new ArrayList<>();
+    /** Window items of one event, gathered per group and emitted for the asset's street. */
+    private static final class WindowItems {
+        private final List<Integer> groups = new ArrayList<>();
         private final List<Long> values = new ArrayList<>();
         private final List<String> labels = new ArrayList<>();
 
-        void add(int slot, long value, String label) {
-            slots.add(slot);
+        void add(int group, long value, String label) {
+            groups.add(group);
             values.add(value);
             labels.add(label);
         }
 
         void emit(String street, long time, Collector<Contribution> out) {
-            if (slots.isEmpty()) {
+            if (groups.isEmpty()) {
                 return;
             }
-            out.collect(Contribution.window(street, time, slots.stream().mapToInt(Integer::intValue).toArray(),
+            out.collect(Contribution.window(street, time, groups.stream().mapToInt(Integer::intValue).toArray(),
                     values.stream().mapToLong(Long::longValue).toArray(), labels.toArray(new String[0])));
         }
     }

@@ -34,14 +34,15 @@ public final class WindowAccumulator {
 
     public WindowAccumulator() {}
 
-    void add(long value, String label, Aggregation aggregation, double resolution) {
+    /** Adds one item; {@code label} (null: none) joins the distinct labels, the sketch is kept when asked. */
+    void add(long value, String label, boolean keepSketch, double resolution) {
         count++;
         sum += value;
         max = Math.max(max, value);
-        if (aggregation == Aggregation.DISTINCT && label != null) {
+        if (label != null) {
             addLabel(label);
         }
-        if (aggregation.isPercentile()) {
+        if (keepSketch) {
             liveSketch().accept(value * resolution);
         }
     }

@@ -9,7 +9,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.citytwin.model.asset.AssetTypes;
-import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
@@ -40,24 +39,29 @@ class AreaFunctionTest {
         harness.close();
     }
 
+    private static final PlanIndex INDEX = new PlanIndex(PLAN);
+
     private static int slot(String id) {
         return PLAN.slotOf(id);
+    }
+
+    private static int group(String id) {
+        return INDEX.groupOf(slot(id));
     }
 
     /** One asset's gauge change, as the pre-aggregation sends it (a partial of one change). */
     private void gauge(long time, String id, long oldValue, long newValue, int flags) throws Exception {
         GaugeAccumulator change = new GaugeAccumulator();
-        Aggregation aggregation = PLAN.slot(slot(id)).aggregation();
-        change.change(oldValue, newValue, (byte) flags, aggregation == Aggregation.MIN || aggregation == Aggregation.MAX);
+        change.change(oldValue, newValue, (byte) flags, INDEX.keepsValues(group(id)));
         harness.processElement1(new StreamRecord<>(new GaugePartial(HUANGPU, PlanIndex.tickEnd(time, 5 * MINUTE),
-                new int[] {slot(id)}, new GaugeAccumulator[] {change}), time));
+                new int[] {group(id)}, new GaugeAccumulator[] {change}), time));
     }
 
     private void item(long time, String id, long value) throws Exception {
         WindowAccumulator items = new WindowAccumulator();
-        items.add(value, null, PLAN.slot(slot(id)).aggregation(), PLAN.slot(slot(id)).resolution());
+        items.add(value, null, INDEX.keepsSketch(group(id)), PLAN.slot(slot(id)).resolution());
         harness.processElement2(new StreamRecord<>(new WindowPartial(HUANGPU,
-                PlanIndex.windowEnd(time, PLAN.slot(slot(id)).periodMs()), new int[] {slot(id)},
+                PlanIndex.windowEnd(time, PLAN.slot(slot(id)).periodMs()), new int[] {group(id)},
                 new WindowAccumulator[] {items.seal()}), time));
     }
 
@@ -71,6 +75,12 @@ class AreaFunctionTest {
         return new IndicatorPoint(id, category, HUANGPU, "district", "live", time, value);
     }
 
+    private static IndicatorPoint[] aqi(long time, double avg, int count, double min, double max) {
+        return new IndicatorPoint[] {point("air_aqi_avg", "air_quality", time, avg),
+                point("air_station_count", "air_quality", time, count), point("air_aqi_min", "air_quality", time, min),
+                point("air_aqi_max", "air_quality", time, max)};
+    }
+
     @Test
     void gaugeIsWrittenAtItsTickFromExactlyTheChangesUpToIt() throws Exception {
         int in = Contribution.NEW_INCLUDED;
@@ -79,11 +89,12 @@ class AreaFunctionTest {
         gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, in);      // station B reads 40
         gauge(T0 + 6 * MINUTE, "air_aqi_avg", 63, 90, replace); // A reads 90, in the next tick
 
+        // The average, count, minimum and maximum of the AQI share one accumulator group.
         harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
-        assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 5 * MINUTE, (63 + 40) / 2.0));
+        assertThat(points()).containsExactlyInAnyOrder(aqi(T0 + 5 * MINUTE, (63 + 40) / 2.0, 2, 40, 63));
 
         harness.processBothWatermarks(new Watermark(T0 + 10 * MINUTE));
-        assertThat(points()).containsExactly(point("air_aqi_avg", "air_quality", T0 + 10 * MINUTE, (90 + 40) / 2.0));
+        assertThat(points()).containsExactlyInAnyOrder(aqi(T0 + 10 * MINUTE, (90 + 40) / 2.0, 2, 40, 90));
 
         harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
         assertThat(points()).as("no change, no point").isEmpty();
@@ -117,6 +128,6 @@ class AreaFunctionTest {
         gauge(T0 + MINUTE, "air_aqi_max", 0, 70, in);
         gauge(T0 + MINUTE, "air_aqi_max", 0, 45, in);
         harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
-        assertThat(points()).containsExactly(point("air_aqi_max", "air_quality", T0 + 5 * MINUTE, 50));
+        assertThat(points()).containsExactlyInAnyOrder(aqi(T0 + 5 * MINUTE, (50 + 45) / 2.0, 2, 45, 50));
     }
 }

@@ -43,18 +43,20 @@ class AreaPreAggregationTest {
         harness.close();
     }
 
-    private static int slot(String id) {
-        return PLAN.slotOf(id);
+    private static final PlanIndex INDEX = new PlanIndex(PLAN);
+
+    private static int group(String id) {
+        return INDEX.groupOf(PLAN.slotOf(id));
     }
 
     private void aqi(long time, long oldValue, long newValue, int flags) throws Exception {
-        harness.processElement(new StreamRecord<>(Contribution.gauge(street, time, new int[] {slot("air_aqi_avg")},
+        harness.processElement(new StreamRecord<>(Contribution.gauge(street, time, new int[] {group("air_aqi_avg")},
                 new long[] {oldValue}, new long[] {newValue}, new byte[] {(byte) flags})));
     }
 
     private void fireAlarm(long time) throws Exception {
         harness.processElement(new StreamRecord<>(Contribution.window(street, time,
-                new int[] {slot("fire_alarms_confirmed")}, new long[] {0}, new String[] {null})));
+                new int[] {group("fire_alarms_confirmed")}, new long[] {0}, new String[] {null})));
     }
 
     private List<GaugePartial> gaugePartials() {
@@ -93,7 +95,7 @@ class AreaPreAggregationTest {
                 levels.stream().map(Area::code).toList());
         for (GaugePartial partial : sent) {
             assertThat(partial.tick).isEqualTo(tick);
-            assertThat(partial.slots).containsExactly(slot("air_aqi_avg"));
+            assertThat(partial.groups).containsExactly(group("air_aqi_avg"));
             // 63 in, 40 in, 63 out and 90 in: two assets, sum 130
             assertThat(partial.changes[0].sum).isEqualTo(130);
             assertThat(partial.changes[0].included).isEqualTo(2);
