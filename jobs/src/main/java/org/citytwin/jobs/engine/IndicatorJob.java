@@ -68,6 +68,9 @@ public final class IndicatorJob {
 
     /** Adds the pipeline to the environment; {@code env.execute()} runs it. */
     public void build(StreamExecutionEnvironment env) {
+        // Every operator emits new objects and keeps none it has emitted, so chained operators may
+        // pass records on without a defensive copy.
+        env.getConfig().enableObjectReuse();
         OutputTag<DeadLetter> rejected = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
         long lateness = timing.allowedLateness().toMillis();
 
