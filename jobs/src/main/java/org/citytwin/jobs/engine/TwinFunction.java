@@ -164,7 +164,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
 
     /**
      * Keeps one timer per asset, at the next time it has to act: release its first waiting record,
-     * or go offline when its silence runs out. A timer that finds nothing to do re-arms for later.
+     * or go offline when its silence runs out; an earlier action moves the timer.
      */
     private static void armTimer(AssetType type, AssetTwin state, Context ctx) {
         long next = state.firstPending == Long.MAX_VALUE ? Long.MAX_VALUE : timerFor(state.firstPending);
@@ -172,6 +172,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             next = Math.min(next, timerFor(state.lastSeen + type.silenceTimeoutMs()));
         }
         if (next != Long.MAX_VALUE && (state.timer == AssetTwin.NONE || next < state.timer)) {
+            if (state.timer != AssetTwin.NONE) {
+                ctx.timerService().deleteEventTimeTimer(state.timer);
+            }
             ctx.timerService().registerEventTimeTimer(next);
             state.timer = next;
         }

@@ -1,0 +1,131 @@
+package org.citytwin.jobs.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
+import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetRegistry;
+import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.event.Event;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.CityTopology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The twin of one air station on its own: records held until the watermark and applied in
+ * event-time order, duplicates and late records dead-lettered, offline after the silence, one
+ * timer per asset and nothing left once it has nothing to do.
+ */
+class TwinFunctionTest {
+
+    private static final EvaluationPlan PLAN = EvaluationPlan.compile(CatalogLoader.load("shanghai"),
+            AssetTypes.load("shanghai"), CityTopology.load("shanghai"));
+    private static final PlanIndex INDEX = new PlanIndex(PLAN);
+    private static final long MINUTE = 60_000;
+    private static final long T0 = 1_751_328_000_000L; // 2025-07-01T00:00Z
+    private static final long LATENESS = 5 * MINUTE;
+    private static final long SILENCE = 30 * MINUTE; // air_station in asset-types.yaml
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters",
+            TypeInformation.of(DeadLetter.class));
+
+    private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness;
+    private String street;
+    private long offset;
+
+    @BeforeEach
+    void open() throws Exception {
+        street = PLAN.topology().streets().get(0).code();
+        AssetRegistry registry = new AssetRegistry(List.of(new Asset("AQ-1", "air_station", street, 31.2, 121.5,
+                Map.of("station_class", "roadside", "elevation", 12.0))));
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TwinFunction(PLAN, RegistryRef.of(registry),
+                LATENESS, Duration.ofDays(30), DEAD_LETTERS, null, "live"), r -> r.event().assetId(), Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void aqi(long time, double value) throws Exception {
+        Event event = new Event(null, "AQ-1", time, Map.of("aqi", value), null, Map.of());
+        harness.processElement(new StreamRecord<>(new FeedRecord(event, null,
+                ("{\"aqi\":" + value + "}").getBytes(StandardCharsets.UTF_8), "feed", 0, offset++), time));
+    }
+
+    /** The AQI group's change in the emitted contributions: {time, old, new, flags}. */
+    private List<long[]> aqiChanges() {
+        int group = INDEX.groupOf(PLAN.slotOf("air_aqi_avg"));
+        List<long[]> changes = new java.util.ArrayList<>();
+        for (Contribution c : harness.extractOutputValues()) {
+            assertThat(c.area).isEqualTo(street);
+            for (int i = 0; i < c.groups.length; i++) {
+                if (c.gauge && c.groups[i] == group) {
+                    changes.add(new long[] {c.time, c.oldValues[i], c.newValues[i], c.flags[i]});
+                }
+            }
+        }
+        harness.getOutput().clear();
+        return changes;
+    }
+
+    private List<String> deadLetterReasons() {
+        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> letters = harness.getSideOutput(DEAD_LETTERS);
+        return letters == null ? List.of() : letters.stream().map(r -> r.getValue().reason()).toList();
+    }
+
+    @Test
+    void recordsWaitForTheWatermarkAndApplyInEventTimeOrderWithOneTimerPerAsset() throws Exception {
+        aqi(T0 + 20_000, 60);
+        aqi(T0 + 10_000, 50); // out of order, within the bound
+        assertThat(aqiChanges()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(T0 + 30_000);
+        // The AQI group has no condition: an included asset also matches.
+        int in = Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES;
+        int both = in | Contribution.OLD_INCLUDED | Contribution.OLD_MATCHES;
+        // Coming online (nothing read yet: no part), then 50 at its time, then 50 → 60 at its time.
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3]).containsExactly(
+                (T0 + 10_000) + ":0→0/0", (T0 + 10_000) + ":0→50/" + in, (T0 + 20_000) + ":50→60/" + both);
+        assertThat(harness.numEventTimeTimers()).as("only the silence timer").isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatIsDuplicateAndARecordBeyondTheLatenessIsLate() throws Exception {
+        aqi(T0 + 10_000, 50);
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + 10 * MINUTE);
+        aqi(T0 + 10 * MINUTE - LATENESS, 70); // at the lateness horizon: LATE
+        aqi(T0 + 10 * MINUTE - LATENESS + 1000, 70); // within it: applied at once, effective after the watermark
+        assertThat(deadLetterReasons()).containsExactly("DUPLICATE", "LATE");
+        List<long[]> changes = aqiChanges();
+        assertThat(changes.get(changes.size() - 1)).containsExactly(T0 + 10 * MINUTE + 1, 50, 70,
+                Contribution.OLD_INCLUDED | Contribution.OLD_MATCHES | Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES);
+    }
+
+    @Test
+    void aSilentAssetGoesOfflineAtLastSeenPlusSilenceAndLeavesNoTimer() throws Exception {
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        aqiChanges();
+        harness.processWatermark(T0 + 10_000 + SILENCE - 1);
+        assertThat(aqiChanges()).isEmpty();
+        harness.processWatermark(T0 + 2 * SILENCE);
+        assertThat(aqiChanges()).extracting(c -> c[0]).containsExactly(T0 + 10_000 + SILENCE);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the twin itself").isEqualTo(1);
+    }
+}
