@@ -59,7 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setDeleteOnClose(true)
                 .build();
         try {
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -67,6 +67,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster, baseDir);
+    }
+
+    /** Formats the storage; Kafka's formatter prints its bootstrap metadata to stdout, which is the command's output here. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
+        }
     }
 
     /**

@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4")
     int partitions;
 
+    @Option(names = "--jfr", description = "Record a Java Flight Recorder profile of the last engine run to this file "
+            + "(open with `jfr print` or JDK Mission Control).")
+    java.nio.file.Path jfr;
+
     @Option(names = "--state-backend", defaultValue = "rocksdb",
             description = "rocksdb (as `twin run`, with its checkpoints) or hashmap (default: ${DEFAULT-VALUE}).")
     String stateBackend;
@@ -77,7 +81,13 @@ public final class BenchCommand implements Callable<Integer> {
             List<Double> engine = new ArrayList<>();
             for (int run = 1; run <= runs; run++) {
                 baseline.add(records / seconds(baselineJob(kafka, types, sim)));
+                jdk.jfr.Recording profile = run == runs && jfr != null ? startProfile() : null;
                 engine.add(records / seconds(engineJob(kafka, types, sim, plan)));
+                if (profile != null) {
+                    profile.dump(jfr);
+                    profile.close();
+                    System.out.printf("profile of the last engine run: %s%n", jfr);
+                }
                 System.out.printf("run %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run, runs,
                         baseline.get(run - 1), engine.get(run - 1));
             }
@@ -87,6 +97,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "engine/baseline %.2f%n", b, e, e / b);
         }
         return 0;
+    }
+
+    /** JFR with the JDK's "profile" settings (method samples every 10-20 ms, allocation, locks). */
+    private static jdk.jfr.Recording startProfile() throws Exception {
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.start();
+        return recording;
     }
 
     private JobExecutionResult baselineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) throws Exception {

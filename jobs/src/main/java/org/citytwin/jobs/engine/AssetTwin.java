@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.citytwin.model.asset.Asset;
 import org.citytwin.model.event.Event;
 
 /**
@@ -35,6 +36,17 @@ public final class AssetTwin {
     public long oldestIdentity = Long.MAX_VALUE;
     /** The time of the one event-time timer the twin keeps registered (NONE: none). */
     public long timer = NONE;
+    /** The street the asset's gauge parts were added to (null: none yet). */
+    public String street;
+    /** {@link #fingerprint} of the registry entry the parts were computed with. */
+    public int assetFingerprint;
+    /**
+     * Per gauge group of the asset's type ({@code PlanIndex.gaugeGroupPosition}): the part the
+     * asset added and its membership ({@code Contribution.NEW_INCLUDED | NEW_MATCHES} bits), so
+     * the next change takes out exactly what was added.
+     */
+    public long[] parts;
+    public byte[] memberships;
 
     public AssetTwin() {}
 
@@ -105,6 +117,26 @@ public final class AssetTwin {
     void dropPending() {
         pending = new Event[0];
         firstPending = Long.MAX_VALUE;
+    }
+
+    /** Sets up the remembered parts on the first gauge change of the asset. */
+    void contributing(int gaugeGroups, Asset asset) {
+        if (street == null) {
+            street = asset.street();
+            assetFingerprint = fingerprint(asset);
+            parts = new long[gaugeGroups];
+            memberships = new byte[gaugeGroups];
+        }
+    }
+
+    /** What of a registry entry the parts depend on: its street and attributes. */
+    static int fingerprint(Asset asset) {
+        return java.util.Objects.hash(asset.street(), asset.attributes());
+    }
+
+    /** A remembered membership (NEW_* bits) as the OLD_* bits of the next change. */
+    static byte asOld(byte membership) {
+        return (byte) (membership >> 2);
     }
 
     private static long[] filled(int n) {

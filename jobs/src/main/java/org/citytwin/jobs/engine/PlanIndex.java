@@ -44,6 +44,7 @@ final class PlanIndex {
     private final boolean[] keepsLabels;
     private final boolean[] keepsSketch;
     private final Map<String, int[]> gaugeGroupsByType = new HashMap<>();
+    private final int[] gaugeGroupPosition;
     private final Map<String, Map<String, int[]>> readingGroups = new HashMap<>();
     private final Map<String, int[]> eventGroups = new HashMap<>();
     private final EvaluationPlan plan;
@@ -136,8 +137,13 @@ final class PlanIndex {
             }
             groupDependents[g] = groupDependentSet.stream().mapToInt(i -> i).toArray();
         }
+        gaugeGroupPosition = new int[members.size()];
         for (AssetType type : plan.assetTypes().all()) {
-            gaugeGroupsByType.put(type.name(), groupsOf(gaugeSlotsByType.getOrDefault(type.name(), NO_SLOTS)));
+            int[] gaugeGroups = groupsOf(gaugeSlotsByType.getOrDefault(type.name(), NO_SLOTS));
+            gaugeGroupsByType.put(type.name(), gaugeGroups);
+            for (int k = 0; k < gaugeGroups.length; k++) {
+                gaugeGroupPosition[gaugeGroups[k]] = k;
+            }
             Map<String, int[]> routes = new HashMap<>();
             readingRoutes.get(type.name()).forEach((metric, slots) -> routes.put(metric, groupsOf(slots)));
             readingGroups.put(type.name(), routes);
@@ -239,6 +245,11 @@ final class PlanIndex {
     /** The gauge groups of an asset type (re-evaluated when an asset goes on- or offline). */
     int[] gaugeGroups(String type) {
         return gaugeGroupsByType.getOrDefault(type, NO_SLOTS);
+    }
+
+    /** The position of a gauge group among its asset type's {@link #gaugeGroups}. */
+    int gaugeGroupPosition(int group) {
+        return gaugeGroupPosition[group];
     }
 
     /** The groups reading a metric of an asset type (gauge or counter). */

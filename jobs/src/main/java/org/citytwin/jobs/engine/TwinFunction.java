@@ -119,6 +119,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         // the asset up to it first; the operator's timers will find nothing left to do.
         long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
         releaseUpTo(watermark, asset, type, state, out);
+        followRegistry(asset, type, state, watermark + 1, out);
         String identity = identity(event);
         if (event.time() <= lateHorizon(watermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
@@ -157,6 +158,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             return;
         }
         releaseUpTo(timestamp, asset, type, state, out);
+        followRegistry(asset, type, state, timestamp + 1, out);
         forgetOldIdentities(ctx.timerService().currentWatermark(), state);
         armTimer(type, state, ctx);
         twin.update(state);
@@ -203,8 +205,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
-            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offline(state), offlineAt, out);
             state.online = false;
+            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offlineAt, out);
         }
     }
 
@@ -221,9 +223,8 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             Collector<Contribution> out) {
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
-            AssetTwin before = copyOf(state);
             state.online = true;
-            emitGauges(asset, type, index.gaugeGroups(type.name()), before, state, effectiveTime, out);
+            emitGauges(asset, type, index.gaugeGroups(type.name()), state, effectiveTime, out);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -239,10 +240,9 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     if (state.valueTimes[position] > event.time()) {
                         continue; // superseded by a newer reading already applied (late, or replayed after a restore)
                     }
-                    AssetTwin before = copyOf(state);
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
-                    emitGauges(asset, type, index.readingGroups(type.name(), reading.getKey()), before, state,
+                    emitGauges(asset, type, index.readingGroups(type.name(), reading.getKey()), state,
                             effectiveTime, out);
                 } else {
                     if (state.counterTimes[position] > event.time()) {
@@ -280,14 +280,16 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     /**
-     * Emits the asset's old and new part in each gauge group (for its street; the pre-aggregation
-     * adds it to every level). Counter groups among {@code groups} are skipped.
+     * Emits, for each gauge group among {@code groups} (counter groups are skipped), the part the
+     * asset added last time (remembered in the twin, so a registry change cannot make the
+     * retraction differ from what was added) and its part now, for the street it contributes to.
      */
-    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin before, AssetTwin after,
-            long effectiveTime, Collector<Contribution> out) {
+    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin state, long effectiveTime,
+            Collector<Contribution> out) {
         if (groups.length == 0) {
             return;
         }
+        state.contributing(index.gaugeGroups(type.name()).length, asset);
         int n = 0;
         int[] gaugeGroups = new int[groups.length];
         long[] olds = new long[groups.length];
@@ -298,21 +300,49 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             if (indicator.source() != SourceKind.GAUGE) {
                 continue;
             }
+            int k = index.gaugeGroupPosition(group);
             int position = index.metricPosition(type.name(), indicator.indicator().metric());
             MetricDef metric = type.metric(indicator.indicator().metric());
+            long part = part(indicator, asset, state, position);
+            byte membership = (byte) membership(indicator, asset, metric, state, position, Contribution.NEW_INCLUDED,
+                    Contribution.NEW_MATCHES);
             gaugeGroups[n] = group;
-            olds[n] = part(indicator, asset, before, position);
-            news[n] = part(indicator, asset, after, position);
-            flags[n] = (byte) (membership(indicator, asset, metric, before, position, Contribution.OLD_INCLUDED,
-                    Contribution.OLD_MATCHES)
-                    | membership(indicator, asset, metric, after, position, Contribution.NEW_INCLUDED,
-                            Contribution.NEW_MATCHES));
+            olds[n] = state.parts[k];
+            news[n] = part;
+            flags[n] = (byte) (AssetTwin.asOld(state.memberships[k]) | membership);
+            state.parts[k] = part;
+            state.memberships[k] = membership;
             n++;
         }
         if (n > 0) {
-            out.collect(Contribution.gauge(asset.street(), effectiveTime, Arrays.copyOf(gaugeGroups, n),
+            out.collect(Contribution.gauge(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
                     Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
+    }
+
+    /**
+     * Follows a registry change of the asset: a move to another street takes its parts out of the
+     * old street and adds them to the new one; changed attributes re-evaluate every gauge part
+     * (filters and attribute values read them). Effective at {@code time}.
+     */
+    private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time, Collector<Contribution> out) {
+        if (state.street == null || state.assetFingerprint == AssetTwin.fingerprint(asset)) {
+            return;
+        }
+        int[] groups = index.gaugeGroups(type.name());
+        if (!state.street.equals(asset.street())) {
+            long[] zeros = new long[groups.length];
+            byte[] flags = new byte[groups.length];
+            for (int k = 0; k < groups.length; k++) {
+                flags[k] = AssetTwin.asOld(state.memberships[k]);
+            }
+            out.collect(Contribution.gauge(state.street, time, groups.clone(), state.parts.clone(), zeros, flags));
+            state.street = asset.street();
+            java.util.Arrays.fill(state.parts, 0);
+            java.util.Arrays.fill(state.memberships, (byte) 0);
+        }
+        state.assetFingerprint = AssetTwin.fingerprint(asset);
+        emitGauges(asset, type, groups, state, time, out);
     }
 
     /** Whether the asset, in this state, is in the gauge (passes the filter) and meets its condition. */
@@ -339,23 +369,6 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             return raw instanceof Number n ? Math.round(n.doubleValue() / indicator.resolution()) : 0;
         }
         return state.values[position];
-    }
-
-    private static AssetTwin offline(AssetTwin s) {
-        AssetTwin c = copyOf(s);
-        c.online = false;
-        return c;
-    }
-
-    private static AssetTwin copyOf(AssetTwin s) {
-        AssetTwin c = new AssetTwin();
-        c.values = s.values.clone();
-        c.valueTimes = s.valueTimes.clone();
-        c.counters = s.counters.clone();
-        c.counterTimes = s.counterTimes.clone();
-        c.lastSeen = s.lastSeen;
-        c.online = s.online;
-        return c;
     }
 
     private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {

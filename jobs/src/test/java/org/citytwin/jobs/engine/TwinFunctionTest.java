@@ -42,13 +42,14 @@ class TwinFunctionTest {
             TypeInformation.of(DeadLetter.class));
 
     private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness;
+    private AssetRegistry registry;
     private String street;
     private long offset;
 
     @BeforeEach
     void open() throws Exception {
         street = PLAN.topology().streets().get(0).code();
-        AssetRegistry registry = new AssetRegistry(List.of(new Asset("AQ-1", "air_station", street, 31.2, 121.5,
+        registry = new AssetRegistry(List.of(new Asset("AQ-1", "air_station", street, 31.2, 121.5,
                 Map.of("station_class", "roadside", "elevation", 12.0))));
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TwinFunction(PLAN, RegistryRef.of(registry),
                 LATENESS, Duration.ofDays(30), DEAD_LETTERS, null, "live"), r -> r.event().assetId(), Types.STRING);
@@ -67,10 +68,17 @@ class TwinFunctionTest {
 
     /** The AQI group's change in the emitted contributions: {time, old, new, flags}. */
     private List<long[]> aqiChanges() {
+        return aqiChangesIn(street);
+    }
+
+    /** The AQI group's change in the contributions emitted for {@code area}: {time, old, new, flags}. */
+    private List<long[]> aqiChangesIn(String area) {
         int group = INDEX.groupOf(PLAN.slotOf("air_aqi_avg"));
         List<long[]> changes = new java.util.ArrayList<>();
         for (Contribution c : harness.extractOutputValues()) {
-            assertThat(c.area).isEqualTo(street);
+            if (!c.area.equals(area)) {
+                continue;
+            }
             for (int i = 0; i < c.groups.length; i++) {
                 if (c.gauge && c.groups[i] == group) {
                     changes.add(new long[] {c.time, c.oldValues[i], c.newValues[i], c.flags[i]});
@@ -127,5 +135,28 @@ class TwinFunctionTest {
         assertThat(aqiChanges()).extracting(c -> c[0]).containsExactly(T0 + 10_000 + SILENCE);
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numKeyedStateEntries()).as("the twin itself").isEqualTo(1);
+    }
+
+    @Test
+    void anAssetMovedInTheRegistryTakesExactlyItsPartFromTheOldStreetToTheNewOne() throws Exception {
+        int member = Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES;
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        aqiChanges();
+        String newStreet = PLAN.topology().streets().get(1).code();
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
+                "elevation", 12.0)));
+
+        aqi(T0 + 2 * MINUTE, 80);
+        harness.processWatermark(T0 + 3 * MINUTE);
+        List<Contribution> out = harness.extractOutputValues();
+        List<long[]> oldStreet = aqiChangesIn(street);
+        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        List<long[]> movedTo = aqiChangesIn(newStreet);
+        // The old street loses the 50 it was given; the new one gets 50 at once, then 50 → 80.
+        assertThat(oldStreet).extracting(c -> c[1] + "→" + c[2] + "/" + c[3])
+                .containsExactly("50→0/" + (member >> 2));
+        assertThat(movedTo).extracting(c -> c[1] + "→" + c[2] + "/" + c[3])
+                .containsExactly("0→50/" + member, "50→80/" + (member | member >> 2));
     }
 }
