@@ -12,11 +12,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedKafka;
-import org.citytwin.jobs.engine.FeedSources;
+import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.jobs.engine.RegistryRef;
+import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
 import org.citytwin.model.sim.FeedWriter;
@@ -129,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
         return env.execute("bench engine");
     }
 
-    private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.FeedRecord> source(
+    private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.source.FeedRecord> source(
             EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) {
         return FeedSources.kafka(kafka.bootstrapServers(), "bench-feed", "bench-" + UUID.randomUUID(), "earliest",
                 types, RegistryRef.of(sim.registry()), org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);

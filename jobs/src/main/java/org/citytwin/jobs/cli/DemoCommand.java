@@ -28,7 +28,7 @@ import org.apache.logging.log4j.core.appender.FileAppender;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.config.TwinConfig;
-import org.citytwin.jobs.engine.EngineSample;
+import org.citytwin.jobs.engine.metrics.EngineSample;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Catalog;

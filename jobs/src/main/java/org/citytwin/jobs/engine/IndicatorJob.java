@@ -1,14 +1,26 @@
 package org.citytwin.jobs.engine;
 
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.alert.Alerting;
+import org.citytwin.jobs.engine.area.AreaFunction;
+import org.citytwin.jobs.engine.area.AreaPreAggregation;
+import org.citytwin.jobs.engine.area.GaugePartial;
+import org.citytwin.jobs.engine.area.WindowPartial;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
+import org.citytwin.jobs.engine.registry.RegistryRef;
+import org.citytwin.jobs.engine.source.DeadLetter;
+import org.citytwin.jobs.engine.source.FeedRecord;
+import org.citytwin.jobs.engine.source.FeedSplitter;
+import org.citytwin.jobs.engine.source.FeedWatermarks;
+import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.TwinFunction;
 import org.citytwin.model.plan.EvaluationPlan;
 
 /**

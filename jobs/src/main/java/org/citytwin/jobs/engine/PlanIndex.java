@@ -26,7 +26,7 @@ import org.citytwin.model.topology.AreaLevel;
  * twins, the pre-aggregation and the areas do each group's work once and every slot of the group
  * reads its value from it.
  */
-final class PlanIndex {
+public final class PlanIndex {
 
     private static final int[] NO_SLOTS = new int[0];
 
@@ -49,7 +49,7 @@ final class PlanIndex {
     private final Map<String, int[]> eventGroups = new HashMap<>();
     private final EvaluationPlan plan;
 
-    PlanIndex(EvaluationPlan plan) {
+    public PlanIndex(EvaluationPlan plan) {
         this.plan = plan;
         for (AssetType type : plan.assetTypes().all()) {
             Map<String, Integer> positions = new HashMap<>();
@@ -170,12 +170,12 @@ final class PlanIndex {
     }
 
     /** Position of a metric within its asset type, or -1. */
-    int metricPosition(String type, String metric) {
+    public int metricPosition(String type, String metric) {
         Integer p = metricPositions.getOrDefault(type, Map.of()).get(metric);
         return p == null ? -1 : p;
     }
 
-    int metricCount(String type) {
+    public int metricCount(String type) {
         return metricPositions.getOrDefault(type, Map.of()).size();
     }
 
@@ -183,7 +183,7 @@ final class PlanIndex {
         return gaugeSlotsByType.getOrDefault(type, NO_SLOTS);
     }
 
-    boolean computedAt(int slot, AreaLevel level) {
+    public boolean computedAt(int slot, AreaLevel level) {
         return computedAt[slot][level.ordinal()];
     }
 
@@ -194,87 +194,87 @@ final class PlanIndex {
     }
 
     /** The slots a formula reads, ascending. */
-    int[] formulaInputs(int slot) {
+    public int[] formulaInputs(int slot) {
         return formulaInputs[slot];
     }
 
     /** The formula slots that read this slot. */
-    int[] dependents(int slot) {
+    public int[] dependents(int slot) {
         return dependents[slot];
     }
 
     /** The accumulator group of a non-derived slot. */
-    int groupOf(int slot) {
+    public int groupOf(int slot) {
         return groupOf[slot];
     }
 
-    int groupCount() {
+    public int groupCount() {
         return groupSlots.length;
     }
 
     /** The slots of a group, ascending. */
-    int[] groupSlots(int group) {
+    public int[] groupSlots(int group) {
         return groupSlots[group];
     }
 
     /** A slot standing for the group's source, filter, period, levels and resolution. */
-    CompiledIndicator groupSource(int group) {
+    public CompiledIndicator groupSource(int group) {
         return plan.slot(groupSlots[group][0]);
     }
 
     /** The formula slots that read a slot of the group. */
-    int[] groupDependents(int group) {
+    public int[] groupDependents(int group) {
         return groupDependents[group];
     }
 
     /** Whether the group's accumulator keeps its values as a multiset (a MIN or MAX slot reads it). */
-    boolean keepsValues(int group) {
+    public boolean keepsValues(int group) {
         return keepsValues[group];
     }
 
     /** Whether the group's window accumulator keeps the distinct labels (a DISTINCT slot reads it). */
-    boolean keepsLabels(int group) {
+    public boolean keepsLabels(int group) {
         return keepsLabels[group];
     }
 
     /** Whether the group's window accumulator keeps a sketch (a percentile slot reads it). */
-    boolean keepsSketch(int group) {
+    public boolean keepsSketch(int group) {
         return keepsSketch[group];
     }
 
     /** The gauge groups of an asset type (re-evaluated when an asset goes on- or offline). */
-    int[] gaugeGroups(String type) {
+    public int[] gaugeGroups(String type) {
         return gaugeGroupsByType.getOrDefault(type, NO_SLOTS);
     }
 
     /** The position of a gauge group among its asset type's {@link #gaugeGroups}. */
-    int gaugeGroupPosition(int group) {
+    public int gaugeGroupPosition(int group) {
         return gaugeGroupPosition[group];
     }
 
     /** The groups reading a metric of an asset type (gauge or counter). */
-    int[] readingGroups(String type, String metric) {
+    public int[] readingGroups(String type, String metric) {
         int[] groups = readingGroups.getOrDefault(type, Map.of()).get(metric);
         return groups == null ? NO_SLOTS : groups;
     }
 
     /** The groups reading an event kind of an asset type. */
-    int[] eventGroups(String type, String kind) {
+    public int[] eventGroups(String type, String kind) {
         int[] groups = eventGroups.get(type + '\u0000' + kind);
         return groups == null ? NO_SLOTS : groups;
     }
 
-    long baseTickMs() {
+    public long baseTickMs() {
         return baseTickMs;
     }
 
     /** The end of the period containing {@code time}, for state ticks: the first multiple of the period ≥ time. */
-    static long tickEnd(long time, long periodMs) {
+    public static long tickEnd(long time, long periodMs) {
         return Math.floorDiv(time + periodMs - 1, periodMs) * periodMs;
     }
 
     /** The end of the window [end − period, end) containing {@code time}. */
-    static long windowEnd(long time, long periodMs) {
+    public static long windowEnd(long time, long periodMs) {
         return Math.floorDiv(time, periodMs) * periodMs + periodMs;
     }
 }

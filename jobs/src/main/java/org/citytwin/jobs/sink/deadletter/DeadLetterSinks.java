@@ -9,7 +9,7 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.citytwin.jobs.engine.DeadLetter;
+import org.citytwin.jobs.engine.source.DeadLetter;
 
 /** Where rejected records go: a Kafka topic, or JSON-lines files in embedded mode. */
 public final class DeadLetterSinks {

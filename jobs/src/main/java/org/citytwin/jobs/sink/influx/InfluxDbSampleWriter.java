@@ -7,8 +7,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.citytwin.jobs.engine.EngineSample;
-import org.citytwin.jobs.engine.EngineSampleWriter;
+import org.citytwin.jobs.engine.metrics.EngineSample;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 
 /** Writes engine samples to InfluxDB in one small line-protocol request per sampling round. */
 public final class InfluxDbSampleWriter implements EngineSampleWriter {

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.metrics;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.model.event.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * when the operator closes (the end of a bounded run). The last sample of every subtask, summed,
  * is therefore the run's account at any settled moment: read = applied + dead-lettered.
  */
-final class EngineCounters {
+public final class EngineCounters {
 
     static final long INTERVAL_MS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(EngineCounters.class);
@@ -68,7 +69,7 @@ final class EngineCounters {
     }
 
     /** The counters of an operator, restored from its last checkpoint (call from {@code initializeState}). */
-    static EngineCounters restore(FunctionInitializationContext context, String operator, String run) throws Exception {
+    public static EngineCounters restore(FunctionInitializationContext context, String operator, String run) throws Exception {
         ListState<Tuple2<String, Long>> state = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("engine-counters", Types.TUPLE(Types.STRING, Types.LONG)));
         EngineCounters counters = new EngineCounters(operator, run, state);
@@ -84,7 +85,7 @@ final class EngineCounters {
     }
 
     /** Writes the totals into the checkpoint (call from {@code snapshotState}). */
-    void snapshot() throws Exception {
+    public void snapshot() throws Exception {
         List<Tuple2<String, Long>> entries = new ArrayList<>();
         entries.add(Tuple2.of("records_read", read.get()));
         entries.add(Tuple2.of("records_applied", applied.get()));
@@ -99,7 +100,7 @@ final class EngineCounters {
      * Binds the counters to the running subtask (call from {@code open}) and, when a writer is
      * given, starts writing samples.
      */
-    void open(RuntimeContext context, EngineSampleWriter writer) {
+    public void open(RuntimeContext context, EngineSampleWriter writer) {
         this.context = context;
         this.readAccumulator = context.getLongCounter(IndicatorJob.RECORDS_READ);
         this.appliedAccumulator = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
@@ -117,7 +118,7 @@ final class EngineCounters {
     }
 
     /** Stops sampling and writes the final totals (call from {@code close}). */
-    void close() throws InterruptedException {
+    public void close() throws InterruptedException {
         if (sampler != null) {
             sampler.shutdownNow();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
@@ -127,7 +128,7 @@ final class EngineCounters {
     }
 
     /** A record read from the feed. */
-    void read() {
+    public void read() {
         read.incrementAndGet();
         readAccumulator.add(1);
         if (readMetric == null) {
@@ -137,7 +138,7 @@ final class EngineCounters {
     }
 
     /** A record applied to its asset's twin (neither LATE nor DUPLICATE). */
-    void applied() {
+    public void applied() {
         applied.incrementAndGet();
         appliedAccumulator.add(1);
         if (appliedMetric == null) {
@@ -147,7 +148,7 @@ final class EngineCounters {
     }
 
     /** An indicator point handed to the sink (a rewrite of a corrected window counts again). */
-    void pointWritten() {
+    public void pointWritten() {
         points.incrementAndGet();
         if (pointsMetric == null) {
             pointsMetric = context.getMetricGroup().counter("pointsWritten");
@@ -156,7 +157,7 @@ final class EngineCounters {
     }
 
     /** A record sent to the dead letters. */
-    void deadLettered(RejectReason reason) {
+    public void deadLettered(RejectReason reason) {
         deadLetters.incrementAndGet(reason.ordinal());
         deadLetteredAccumulator.add(1);
         deadLetterMetrics.computeIfAbsent(reason, r -> context.getMetricGroup().addGroup("reason", r.name())
@@ -164,7 +165,7 @@ final class EngineCounters {
     }
 
     /** The operator's current watermark, for the {@code watermark_lag_ms} sample. */
-    void watermark(long current) {
+    public void watermark(long current) {
         if (current != watermark) {
             watermark = current;
         }

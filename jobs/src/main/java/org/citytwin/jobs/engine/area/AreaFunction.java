@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.area;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,13 +11,17 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.metrics.EngineCounters;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.model.asset.FixedPoint;
+import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.AreaLevel;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.twin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.OutputTag;
+import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.registry.RegistryRef;
+import org.citytwin.jobs.engine.source.DeadLetter;
+import org.citytwin.jobs.engine.source.FeedRecord;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.area;
 
 /**
  * The window items of the assets of one subtask in one area, for windows ending at one time: per

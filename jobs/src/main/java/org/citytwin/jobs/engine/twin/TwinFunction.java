@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.twin;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,12 +10,18 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.metrics.EngineCounters;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
+import org.citytwin.jobs.engine.registry.RegistryRef;
+import org.citytwin.jobs.engine.source.DeadLetter;
+import org.citytwin.jobs.engine.source.FeedRecord;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetType;

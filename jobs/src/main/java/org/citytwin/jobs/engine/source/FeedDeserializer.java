@@ -1,12 +1,13 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.ParseResult;

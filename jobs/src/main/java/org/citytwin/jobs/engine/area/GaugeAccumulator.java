@@ -1,6 +1,7 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.area;
 
 import java.util.Arrays;
+import org.citytwin.jobs.engine.twin.Contribution;
 
 /**
  * One gauge indicator in one area, kept exactly: the sum (fixed-point), how many assets are

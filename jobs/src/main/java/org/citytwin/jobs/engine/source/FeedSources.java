@@ -1,10 +1,11 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import java.time.Duration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.asset.AssetTypes;
 
 /** The city feed as a Flink source. */

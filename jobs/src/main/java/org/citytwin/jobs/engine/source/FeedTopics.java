@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.twin;
 
 import java.util.Arrays;
 
@@ -33,7 +33,7 @@ public final class Contribution {
 
     public Contribution() {}
 
-    static Contribution gauge(String area, long time, int[] groups, long[] oldValues, long[] newValues, byte[] flags) {
+    public static Contribution gauge(String area, long time, int[] groups, long[] oldValues, long[] newValues, byte[] flags) {
         Contribution c = new Contribution();
         c.area = area;
         c.time = time;
@@ -45,7 +45,7 @@ public final class Contribution {
         return c;
     }
 
-    static Contribution window(String area, long time, int[] groups, long[] values, String[] labels) {
+    public static Contribution window(String area, long time, int[] groups, long[] values, String[] labels) {
         Contribution c = new Contribution();
         c.area = area;
         c.time = time;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.metrics;
 
 import java.io.Serializable;
 import java.util.List;

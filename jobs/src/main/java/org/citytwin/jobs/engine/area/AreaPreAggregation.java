@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.area;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,6 +10,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.twin.Contribution;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.Area;
@@ -25,13 +27,13 @@ import org.citytwin.model.topology.Area;
  * aggregation does. Partials combine exactly (fixed-point sums, counts, value multisets, label
  * sets, sketch bins), so the points do not depend on when a bucket is sent.
  */
-final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
+public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
         implements OneInputStreamOperator<Contribution, GaugePartial> {
 
     private static final long serialVersionUID = 1L;
 
     /** Where the window partials go (the gauge partials are the main output). */
-    static final OutputTag<WindowPartial> WINDOWS = new OutputTag<>("window-partials",
+    public static final OutputTag<WindowPartial> WINDOWS = new OutputTag<>("window-partials",
             TypeInformation.of(WindowPartial.class));
 
     private final EvaluationPlan plan;
@@ -44,7 +46,7 @@ final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
     private transient Map<String, Area[]> areasOf;
     private transient long watermark;
 
-    AreaPreAggregation(EvaluationPlan plan) {
+    public AreaPreAggregation(EvaluationPlan plan) {
         this.plan = plan;
     }
 

@@ -1,9 +1,10 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -11,10 +12,11 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.citytwin.jobs.engine.metrics.EngineCounters;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 
 /**
  * Passes accepted records on and sends rejected ones to the dead letters, counting both. Runs
@@ -26,7 +28,7 @@ import org.apache.flink.util.OutputTag;
  * starting from none. (Union state would follow partitions across a rescale, but Flink does not
  * allow it once some subtasks of a bounded source have finished.)
  */
-final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
+public final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -39,7 +41,7 @@ final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> impleme
     private transient ListState<Tuple2<Integer, Long>> checkpointedMaxTimes;
     private transient EngineCounters counters;
 
-    FeedSplitter(OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run,
+    public FeedSplitter(OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run,
             long maxOutOfOrdernessMs) {
         this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
         this.deadLetters = deadLetters;

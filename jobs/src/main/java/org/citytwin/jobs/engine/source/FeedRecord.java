@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import org.citytwin.model.event.Event;
 import org.citytwin.model.event.Rejection;

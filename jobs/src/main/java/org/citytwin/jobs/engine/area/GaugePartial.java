@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.area;
 
 /**
  * The net gauge changes of the assets of one subtask in one area and one base tick: per accumulator group, a

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.metrics;
 
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.twin;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +17,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedKafka;
+import org.citytwin.jobs.engine.IndicatorJob;
+import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.Asset;

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.registry;
 
 import java.io.Serializable;
 import org.citytwin.model.asset.AssetRegistry;

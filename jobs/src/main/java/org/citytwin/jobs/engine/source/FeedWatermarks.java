@@ -1,4 +1,4 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.jobs.engine.source;
 
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
