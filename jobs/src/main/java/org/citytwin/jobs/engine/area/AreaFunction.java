@@ -151,15 +151,28 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
             ctx.timerService().registerEventTimeTimer(end);
             ctx.timerService().registerEventTimeTimer(end + allowedLatenessMs);
         }
+        // Gauges: this tick's partials, then every group due now; each accumulator read and written once.
+        Map<Integer, GaugeAccumulator> dirty = new HashMap<>();
+        List<Integer> due = new ArrayList<>();
         if (time % index.baseTickMs() == 0) {
-            applyGauges(time, ctx);
+            applyGauges(time, ctx, dirty, due);
         }
-        int[] dueGauges = gaugesDue.get(time);
-        if (dueGauges != null) {
+        int[] dueSinceEarlier = gaugesDue.get(time);
+        if (dueSinceEarlier != null) {
             gaugesDue.remove(time);
-            emitGauges(area, time, dueGauges, out, ctx);
+            for (int group : dueSinceEarlier) {
+                due.add(group);
+            }
         }
         PointValues values = written.get(time);
+        if (!due.isEmpty()) {
+            values = values == null ? PointValues.empty() : values;
+            emitGauges(area, time, due, dirty, values, out);
+            ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
+        }
+        for (Map.Entry<Integer, GaugeAccumulator> e : dirty.entrySet()) {
+            gauges.put(e.getKey(), e.getValue());
+        }
         if (values != null) {
             evaluateDerived(area, time, values, null, out);
             written.put(time, values);
@@ -168,14 +181,18 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         counters.watermark(ctx.timerService().currentWatermark());
     }
 
-    /** Applies the waiting gauge partials of the ticks up to {@code bucket}. */
-    private void applyGauges(long bucket, OnTimerContext ctx) throws Exception {
+    /**
+     * Applies the waiting gauge partials of the ticks up to {@code bucket} to the accumulators, which
+     * it leaves in {@code dirty} for the caller to write; a group changed for the first time in its
+     * period is due at the period's end: now ({@code dueNow}) or at a later tick.
+     */
+    private void applyGauges(long bucket, OnTimerContext ctx, Map<Integer, GaugeAccumulator> dirty,
+            List<Integer> dueNow) throws Exception {
         Iterable<GaugePartial> waiting = pendingGauges.get();
         if (waiting == null || !waiting.iterator().hasNext()) {
             return;
         }
-        Map<Integer, GaugeAccumulator> changed = new HashMap<>();
-        Map<Long, List<Integer>> newlyDue = new HashMap<>();
+        Map<Long, List<Integer>> dueLater = new HashMap<>();
         List<GaugePartial> later = new ArrayList<>();
         for (GaugePartial partial : waiting) {
             if (partial.tick > bucket) {
@@ -184,24 +201,25 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
             }
             for (int i = 0; i < partial.groups.length; i++) {
                 int group = partial.groups[i];
-                GaugeAccumulator acc = changed.get(group);
+                GaugeAccumulator acc = dirty.get(group);
                 if (acc == null) {
                     acc = gauges.get(group);
                     acc = acc == null ? new GaugeAccumulator() : acc;
-                    changed.put(group, acc);
+                    dirty.put(group, acc);
                     if (!acc.touched) {
-                        newlyDue.computeIfAbsent(PlanIndex.tickEnd(bucket, index.groupSource(group).periodMs()),
-                                t -> new ArrayList<>()).add(group);
+                        long due = PlanIndex.tickEnd(bucket, index.groupSource(group).periodMs());
+                        if (due == bucket) {
+                            dueNow.add(group);
+                        } else {
+                            dueLater.computeIfAbsent(due, t -> new ArrayList<>()).add(group);
+                        }
                     }
                 }
                 acc.merge(partial.changes[i]);
             }
         }
         pendingGauges.update(later);
-        for (Map.Entry<Integer, GaugeAccumulator> e : changed.entrySet()) {
-            gauges.put(e.getKey(), e.getValue());
-        }
-        for (Map.Entry<Long, List<Integer>> e : newlyDue.entrySet()) {
+        for (Map.Entry<Long, List<Integer>> e : dueLater.entrySet()) {
             int[] already = gaugesDue.get(e.getKey());
             int[] groups = already == null ? new int[0] : already;
             int at = groups.length;
@@ -210,19 +228,20 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
                 groups[at++] = group;
             }
             gaugesDue.put(e.getKey(), groups);
-            if (e.getKey() != ctx.timestamp()) { // the current tick is emitted by this very timer
-                ctx.timerService().registerEventTimeTimer(e.getKey());
-            }
+            ctx.timerService().registerEventTimeTimer(e.getKey());
         }
     }
 
-    private void emitGauges(String area, long time, int[] due, Collector<IndicatorPoint> out, OnTimerContext ctx)
-            throws Exception {
-        PointValues values = writtenAt(time);
+    /** Writes every slot of the due groups at {@code time}; the accumulators end up in {@code dirty}. */
+    private void emitGauges(String area, long time, List<Integer> due, Map<Integer, GaugeAccumulator> dirty,
+            PointValues values, Collector<IndicatorPoint> out) throws Exception {
         for (int group : due) {
-            GaugeAccumulator acc = gauges.get(group);
+            GaugeAccumulator acc = dirty.get(group);
+            if (acc == null) {
+                acc = gauges.get(group);
+                dirty.put(group, acc);
+            }
             acc.touched = false;
-            gauges.put(group, acc);
             for (int slot : index.groupSlots(group)) {
                 CompiledIndicator indicator = plan.slot(slot);
                 double value = gaugeValue(indicator, acc);
@@ -233,8 +252,6 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
                 out.collect(point(indicator, area, time, value));
             }
         }
-        written.put(time, values);
-        ctx.timerService().registerEventTimeTimer(time + allowedLatenessMs);
     }
 
     /** The gauge's value, or NaN when it is undefined (an average, extreme or share of no assets). */
@@ -341,7 +358,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
 
     private PointValues writtenAt(long time) throws Exception {
         PointValues values = written.get(time);
-        return values == null ? PointValues.empty(plan.size()) : values;
+        return values == null ? PointValues.empty() : values;
     }
 
     private IndicatorPoint point(CompiledIndicator indicator, String area, long time, double value) {
