@@ -121,15 +121,19 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
         }
-        // The watermark this record met in its partition; the operator's may lag behind it. Bring
-        // the asset up to it first; the operator's timers will find nothing left to do.
-        long watermark = Math.max(ctx.timerService().currentWatermark(), record.partitionWatermark());
+        // LATE is decided by the watermark this record met in its partition alone, so the decision
+        // depends on the partition's records only, never on other partitions or on processing speed
+        // (the operator's watermark is the minimum over partitions, and passes a partition that idled).
+        // What is applied when uses the later of the two: the asset is first brought up to it, and a
+        // record behind it is applied at once, just after it, since the ticks up to it may be written.
+        long partitionWatermark = record.partitionWatermark();
+        long watermark = Math.max(ctx.timerService().currentWatermark(), partitionWatermark);
         releaseUpTo(watermark, asset, type, state, out);
         followRegistry(asset, type, state, watermark + 1, out);
         String identity = identity(event);
-        if (event.time() <= lateHorizon(watermark)) {
+        if (event.time() <= lateHorizon(partitionWatermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
-                    + allowedLatenessMs + " ms behind the watermark " + watermark);
+                    + allowedLatenessMs + " ms behind its partition's watermark " + partitionWatermark);
         } else if (state.remembers(identity)) {
             reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
         } else {

@@ -65,9 +65,15 @@ class TwinFunctionTest {
     }
 
     private void aqi(long time, double value) throws Exception {
+        aqi(time, value, Long.MIN_VALUE);
+    }
+
+    /** A reading that met {@code partitionWatermark} in its partition. */
+    private void aqi(long time, double value, long partitionWatermark) throws Exception {
         Event event = new Event(null, "AQ-1", time, Map.of("aqi", value), null, Map.of());
         harness.processElement(new StreamRecord<>(new FeedRecord(event, null,
-                ("{\"aqi\":" + value + "}").getBytes(StandardCharsets.UTF_8), "feed", 0, offset++), time));
+                ("{\"aqi\":" + value + "}").getBytes(StandardCharsets.UTF_8), "feed", 0, offset++, partitionWatermark),
+                time));
     }
 
     /** The AQI group's change in the emitted contributions: {time, old, new, flags}. */
@@ -120,8 +126,9 @@ class TwinFunctionTest {
         aqi(T0 + 10_000, 50);
         aqi(T0 + 10_000, 50);
         harness.processWatermark(T0 + 10 * MINUTE);
-        aqi(T0 + 10 * MINUTE - LATENESS, 70); // at the lateness horizon: LATE
-        aqi(T0 + 10 * MINUTE - LATENESS + 1000, 70); // within it: applied at once, effective after the watermark
+        long watermark = T0 + 10 * MINUTE; // the partition's and the operator's
+        aqi(watermark - LATENESS, 70, watermark); // at the lateness horizon: LATE
+        aqi(watermark - LATENESS + 1000, 70, watermark); // within it: applied at once, effective after the watermark
         assertThat(deadLetterReasons()).containsExactly("DUPLICATE", "LATE");
         List<long[]> changes = aqiChanges();
         assertThat(changes.get(changes.size() - 1)).containsExactly(T0 + 10 * MINUTE + 1, 50, 70,
@@ -162,5 +169,19 @@ class TwinFunctionTest {
                 .containsExactly("50→0/" + (member >> 2));
         assertThat(movedTo).extracting(c -> c[1] + "→" + c[2] + "/" + c[3])
                 .containsExactly("0→50/" + member, "50→80/" + (member | member >> 2));
+    }
+
+    @Test
+    void lateIsDecidedByThePartitionsWatermarkEvenWhenTheOperatorsIsAhead() throws Exception {
+        // Another partition moved the operator's watermark to 10 min while this record's partition
+        // (idle for a while, so not holding the operator back) had only reached 2 min.
+        harness.processWatermark(T0 + 10 * MINUTE);
+        aqi(T0 + MINUTE, 50, T0 + 2 * MINUTE);
+        assertThat(deadLetterReasons()).isEmpty();
+        // Applied at once, just after the operator's watermark: its ticks up to there may be written.
+        assertThat(aqiChanges()).extracting(c -> c[0]).containsOnly(T0 + 10 * MINUTE + 1);
+
+        aqi(T0 + 2 * MINUTE - LATENESS, 60, T0 + 2 * MINUTE); // at its partition's horizon
+        assertThat(deadLetterReasons()).containsExactly("LATE");
     }
 }
