@@ -19,8 +19,13 @@ final class ConfigFileOptions {
 
     /** The options an engine run needs, checked ({@link TwinConfig#requireForRun}). */
     Configuration loadForRun() throws ConfigException {
+        return loadForRun(true);
+    }
+
+    /** The same for a run whose feed is read from Kafka or not ({@link TwinConfig#requireForRun(Configuration, boolean)}). */
+    Configuration loadForRun(boolean feedFromKafka) throws ConfigException {
         Configuration options = TwinConfig.load(config, overrides);
-        TwinConfig.requireForRun(options);
+        TwinConfig.requireForRun(options, feedFromKafka);
         return options;
     }
 }

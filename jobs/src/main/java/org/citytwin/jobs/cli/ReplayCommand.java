@@ -89,7 +89,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Configuration options;
         try {
-            options = configFile.loadForRun();
+            options = configFile.loadForRun(source.get(0).equals("kafka"));
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
