@@ -59,13 +59,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOptions configFile;
 
-    @Option(names = "--from", required = true, description = "Start of the period (ISO-8601 instant, included).")
+    @Option(names = "--from", required = true, paramLabel = "T1", description = "Start of the period (ISO-8601 instant, included).")
     Instant from;
 
-    @Option(names = "--to", required = true, description = "End of the period (ISO-8601 instant, excluded).")
+    @Option(names = "--to", required = true, paramLabel = "T2", description = "End of the period (ISO-8601 instant, excluded).")
     Instant to;
 
-    @Option(names = "--source", arity = "1..2", paramLabel = "kafka|archive DIR",
+    @Option(names = "--source", arity = "1..2", paramLabel = "kafka|archive DIR", hideParamSyntax = true,
             description = "Where the period is read: the feed topic (default), or the archive directory (archive.dir).")
     List<String> source = new ArrayList<>(List.of("kafka"));
 
@@ -73,7 +73,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Event time at N× the wall clock (1, 10, 60, ...); max: as fast as it goes (default).")
     String speed;
 
-    @Option(names = "--run", defaultValue = "drill", description = "Value of the points' run tag (default: drill).")
+    @Option(names = "--run", defaultValue = "drill", paramLabel = "DRILL_ID", description = "Value of the points' run tag (default: drill).")
     String run;
 
     @Option(names = "--indicators", paramLabel = "GLOB",
