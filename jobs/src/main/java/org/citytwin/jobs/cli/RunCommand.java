@@ -116,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println("twin: Flink web UI and REST API (local run) at http://" + address + ":" + port);
     }
 
-    /** Adds the engine, as the options describe it ({@link TwinConfig#requireForRun} passed), to the environment. */
+    /** Adds the engine, as the options describe it ({@link org.citytwin.jobs.config.TwinConfig#requireForRun} passed), to the environment. */
     static void build(StreamExecutionEnvironment env, Configuration options, Map<String, String> environment,
             boolean bounded) {
         EngineInputs engine = EngineInputs.load(options);
