@@ -104,32 +104,12 @@ public final class ReplayCommand implements Callable<Integer> {
         boolean backfill = run.equals("live");
         ReplayDeserializer deserializer = new ReplayDeserializer(new FeedDeserializer(engine.types(), engine.registry(),
                 options.get(TwinOptions.FEED_MAX_FUTURE_SKEW)), range, new Pacer(pace()));
-        Source<FeedRecord, ?, ?> feed;
-        String origin;
+        Feed feed;
         try {
-            if (source.get(0).equals("kafka")) {
-                String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);
-                String topic = options.get(TwinOptions.FEED_TOPIC);
-                System.err.println("twin: " + FeedTopics.ensure(bootstrap, topic, null));
-                IndicatorJob.Timing timing = engine.timing();
-                feed = FeedSources.kafka(bootstrap, topic, "twin-replay-" + run,
-                        OffsetsInitializer.timestamp(range.from()),
-                        OffsetsInitializer.timestamp(range.to() + timing.maxOutOfOrderness().toMillis()
-                                + timing.allowedLateness().toMillis()), deserializer);
-                origin = "Kafka topic " + topic;
-            } else {
-                String dir = source.get(1);
-                List<FileSourceSplit> files = archiveFiles(dir, range, engine.timing());
-                if (files.isEmpty()) {
-                    System.err.println("twin replay: no archive files for " + this.from + " - " + to + " under " + dir
-                            + " (its hour directories yyyy-MM-dd/HH hold none)");
-                    return 2;
-                }
-                feed = new ArchiveSource(dir, new ArchiveLines(deserializer), files);
-                origin = "archive " + dir + " (" + files.size() + " files)";
-            }
+            feed = source.get(0).equals("kafka") ? kafkaFeed(options, engine, range, deserializer)
+                    : archiveFeed(source.get(1), engine, range, deserializer);
         } catch (IllegalStateException e) {
-            System.err.println("twin: " + e.getMessage());
+            System.err.println("twin replay: " + e.getMessage());
             return 2;
         }
         InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, System.getenv());
@@ -148,7 +128,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(options.get(TwinOptions.PARALLELISM));
-        IndicatorJob job = new IndicatorJob(engine.plan(), engine.registry(), engine.timing(), run, feed,
+        IndicatorJob job = new IndicatorJob(engine.plan(), engine.registry(), engine.timing(), run, feed.source(),
                 new SelectedPoints(InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint).build(), selected),
                 DeadLetterSinks.files(deadLetters))
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER));
@@ -159,7 +139,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         job.build(env);
 
-        System.err.println("twin: replaying " + origin + " from " + from + " to " + to + " into run '" + run + "'"
+        System.err.println("twin: replaying " + feed.origin() + " from " + from + " to " + to + " into run '" + run + "'"
                 + (selected == null ? "" : ", indicators " + selected) + " at " + (pace() == 0 ? "max speed" : speed + "×"));
         long start = System.nanoTime();
         JobClient client = env.executeAsync("city twin replay (" + run + ")");
@@ -172,6 +152,34 @@ public final class ReplayCommand implements Callable<Integer> {
                 run, from, to, records, points == null ? 0 : points, deadLettered, deadLetters, seconds,
                 range.millis() / 1000.0 / seconds);
         return 0;
+    }
+
+    /** Where the replay reads, and how the summary names it. */
+    private record Feed(Source<FeedRecord, ?, ?> source, String origin) {}
+
+    /** The feed topic from the offsets of T1's timestamp to those of T2 + out-of-orderness + lateness. */
+    private Feed kafkaFeed(Configuration options, EngineInputs engine, ReplayRange range,
+            ReplayDeserializer deserializer) throws InterruptedException {
+        String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);
+        String topic = options.get(TwinOptions.FEED_TOPIC);
+        System.err.println("twin: " + FeedTopics.ensure(bootstrap, topic, null));
+        IndicatorJob.Timing timing = engine.timing();
+        return new Feed(FeedSources.kafka(bootstrap, topic, "twin-replay-" + run,
+                OffsetsInitializer.timestamp(range.from()),
+                OffsetsInitializer.timestamp(range.to() + timing.maxOutOfOrderness().toMillis()
+                        + timing.allowedLateness().toMillis()), deserializer), "Kafka topic " + topic);
+    }
+
+    /** The archive's files that can hold the period, in written order. */
+    private static Feed archiveFeed(String dir, EngineInputs engine, ReplayRange range, ReplayDeserializer deserializer)
+            throws IOException {
+        List<FileSourceSplit> files = archiveFiles(dir, range, engine.timing());
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no archive files for " + Instant.ofEpochMilli(range.from()) + " - "
+                    + Instant.ofEpochMilli(range.to()) + " under " + dir + " (its hour directories yyyy-MM-dd/HH hold none)");
+        }
+        return new Feed(new ArchiveSource(dir, new ArchiveLines(deserializer), files),
+                "archive " + dir + " (" + files.size() + " files)");
     }
 
     /** The arguments' own problem (before any file or service is touched), or null. */
