@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,28 +15,21 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.citytwin.jobs.alert.Alerting;
+import org.citytwin.jobs.archive.FeedArchive;
 import org.citytwin.jobs.config.ConfigException;
-import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.engine.source.FeedTopics;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.jobs.engine.IndicatorPoint;
-import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbDatabase;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
-import org.citytwin.model.CitySource;
-import org.citytwin.model.asset.AssetRegistry;
-import org.citytwin.model.asset.AssetTypes;
-import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.model.plan.EvaluationPlan;
-import org.citytwin.model.topology.CityTopology;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code twin run}: the indicator engine on the feed topic, writing to InfluxDB. Runs in a local
@@ -48,18 +39,14 @@ import picocli.CommandLine.Option;
         description = "Run the indicator engine: Kafka feed -> city twin -> indicators -> InfluxDB.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "YAML configuration file (docs/configuration.md).")
-    Path config;
-
-    @Option(names = "--set", description = "Override one option: key=value (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    ConfigFileOptions configFile;
 
     @Override
     public Integer call() throws Exception {
         Configuration options;
         try {
-            options = TwinConfig.load(config, overrides);
-            TwinConfig.requireForRun(options);
+            options = configFile.loadForRun();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -129,37 +116,28 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println("twin: Flink web UI and REST API (local run) at http://" + address + ":" + port);
     }
 
-    /** Adds the engine, as the options describe it ({@link TwinConfig#requireForRun} passed), to the environment. */
+    /** Adds the engine, as the options describe it ({@link org.citytwin.jobs.config.TwinConfig#requireForRun} passed), to the environment. */
     static void build(StreamExecutionEnvironment env, Configuration options, Map<String, String> environment,
             boolean bounded) {
-        String city = options.getOptional(TwinOptions.CITY_DIR).orElse(options.get(TwinOptions.CITY));
-        CitySource source = CitySource.of(city);
-        AssetTypes types = AssetTypes.load(source);
-        CityTopology topology = CityTopology.load(source);
-        EvaluationPlan plan = EvaluationPlan.compile(CatalogLoader.load(source, types), types, topology);
+        EngineInputs engine = EngineInputs.load(options);
         String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);
-        RegistryRef registry = options.getOptional(TwinOptions.REGISTRY_TOPIC)
-                .map(topic -> RegistryRef.kafkaTopic(bootstrap, topic))
-                .orElseGet(() -> RegistryRef.of(AssetRegistry.load(Path.of(options.get(TwinOptions.REGISTRY_FILE)))));
-
         Sink<DeadLetter> deadLetters = options.getOptional(TwinOptions.DEAD_LETTER_DIR)
                 .map(dir -> DeadLetterSinks.files(Path.of(dir)))
                 .orElseGet(() -> DeadLetterSinks.kafka(bootstrap, options.get(TwinOptions.DEAD_LETTER_TOPIC)));
         InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, environment);
         Sink<IndicatorPoint> points = InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint).build();
         env.setParallelism(options.get(TwinOptions.PARALLELISM));
-        new IndicatorJob(plan, registry,
-                new IndicatorJob.Timing(options.get(TwinOptions.MAX_OUT_OF_ORDERNESS),
-                        options.get(TwinOptions.SOURCE_IDLENESS), options.get(TwinOptions.ALLOWED_LATENESS)),
-                options.get(TwinOptions.RUN),
+        new IndicatorJob(engine.plan(), engine.registry(), engine.timing(), options.get(TwinOptions.RUN),
                 FeedSources.kafka(bootstrap, options.get(TwinOptions.FEED_TOPIC), options.get(TwinOptions.FEED_GROUP_ID),
-                        options.get(TwinOptions.FEED_STARTING_OFFSETS), types, registry,
+                        options.get(TwinOptions.FEED_STARTING_OFFSETS), engine.types(), engine.registry(),
                         options.get(TwinOptions.FEED_MAX_FUTURE_SKEW), bounded),
                 points, deadLetters)
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
+                .withArchive(options.getOptional(TwinOptions.ARCHIVE_DIR)
+                        .map(dir -> FeedArchive.sink(dir, options.get(TwinOptions.MAX_OUT_OF_ORDERNESS))).orElse(null))
                 .withEngineSamples(new InfluxDbSampleWriter(influx))
                 .withAlerts(options.get(TwinOptions.ALERTS_ENABLED)
-                        ? Alerting.fromOptions(options, environment, plan, influx) : null)
+                        ? Alerting.fromOptions(options, environment, engine.plan(), influx) : null)
                 .build(env);
     }
 }

@@ -79,8 +79,20 @@ public final class TwinConfig {
      * @throws ConfigException listing every problem
      */
     public static void requireForRun(Configuration config) throws ConfigException {
+        requireForRun(config, true);
+    }
+
+    /**
+     * The same, for a run whose feed may not come from Kafka ({@code twin replay --source archive}):
+     * then Kafka is needed only for a registry topic.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public static void requireForRun(Configuration config, boolean feedFromKafka) throws ConfigException {
         List<String> errors = new ArrayList<>();
-        for (ConfigOption<String> required : List.of(TwinOptions.FEED_BOOTSTRAP_SERVERS, TwinOptions.INFLUXDB_URL)) {
+        boolean kafka = feedFromKafka || config.getOptional(TwinOptions.REGISTRY_TOPIC).isPresent();
+        for (ConfigOption<String> required : kafka ? List.of(TwinOptions.FEED_BOOTSTRAP_SERVERS, TwinOptions.INFLUXDB_URL)
+                : List.of(TwinOptions.INFLUXDB_URL)) {
             if (config.getOptional(required).filter(v -> !v.isBlank()).isEmpty()) {
                 errors.add(missing(required.key()));
             }

@@ -90,6 +90,12 @@ public final class TwinOptions {
             .stringType().noDefaultValue()
             .withDescription("Directory for dead letters as JSON-lines files instead of a topic (embedded mode).");
 
+    public static final ConfigOption<String> ARCHIVE_DIR = ConfigOptions.key("archive.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Feed archive: every accepted record as gzip JSON lines in hour directories "
+                    + "(DIR/yyyy-MM-dd/HH/), committed on checkpoints, for `twin replay --source archive` "
+                    + "(docs/replay.md). A path or a URI of a Flink file system. Unset: no archive.");
+
     public static final ConfigOption<String> INFLUXDB_URL = ConfigOptions.key("influxdb.url")
             .stringType().noDefaultValue()
             .withDescription("InfluxDB base URL, e.g. http://influxdb:8086.");

@@ -45,6 +45,7 @@ public final class IndicatorJob {
     private EngineSampleWriter engineSamples;
     private Duration retiredAfter = Duration.ofDays(30);
     private Alerting alerting;
+    private Sink<FeedRecord> archive;
 
     /** Event-time settings of the engine. */
     public record Timing(Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness) {}
@@ -72,6 +73,12 @@ public final class IndicatorJob {
         return this;
     }
 
+    /** Also writes every accepted feed record to this sink (the feed archive that replays read). */
+    public IndicatorJob withArchive(Sink<FeedRecord> archiveSink) {
+        this.archive = archiveSink;
+        return this;
+    }
+
     /** Twins of assets that send nothing for this long (processing time) are dropped from state. */
     public IndicatorJob withRetiredAfter(Duration silence) {
         this.retiredAfter = silence;
@@ -90,6 +97,10 @@ public final class IndicatorJob {
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
                 .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
+
+        if (archive != null) {
+            accepted.sinkTo(archive).name("feed archive").uid("archive-sink");
+        }
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.asset.AssetTypes;
@@ -22,21 +23,30 @@ public final class FeedSources {
      */
     public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
             String startingOffsets, AssetTypes types, RegistryRef registry, Duration maxFutureSkew, boolean bounded) {
-        KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setTopics(topic)
-                .setGroupId(groupId)
-                .setStartingOffsets(switch (startingOffsets) {
+        return kafka(bootstrapServers, topic, groupId, switch (startingOffsets) {
                     case "earliest" -> OffsetsInitializer.earliest();
                     case "latest" -> OffsetsInitializer.latest();
                     case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                     default -> throw new IllegalArgumentException(
                             "starting offsets must be earliest, latest or committed, not " + startingOffsets);
-                })
-                .setDeserializer(new FeedDeserializer(types, registry, maxFutureSkew))
+                }, bounded ? OffsetsInitializer.latest() : null, new FeedDeserializer(types, registry, maxFutureSkew));
+    }
+
+    /**
+     * A Kafka source of feed records from {@code start}, ending at {@code stop} (null: unbounded),
+     * read by {@code deserializer} (replays: a {@link FeedDeserializer} that keeps one period).
+     */
+    public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
+            OffsetsInitializer start, OffsetsInitializer stop, KafkaRecordDeserializationSchema<FeedRecord> deserializer) {
+        KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
+                .setDeserializer(deserializer)
                 .setProperty("commit.offsets.on.checkpoint", "true");
-        if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
+        if (stop != null) {
+            builder.setBounded(stop);
         }
         return builder.build();
     }
