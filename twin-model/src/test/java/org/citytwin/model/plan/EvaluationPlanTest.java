@@ -48,7 +48,7 @@ class EvaluationPlanTest {
         for (int i = 0; i < 1000; i++) {
             more.add(0, new Indicator("extra_" + i, "额外", "Extra", template.unit(), template.category(), template.source(),
                     template.assetType(), template.metric(), null, null, null, null, template.aggregation(),
-                    template.periodMs(), template.levels(), null, null, template.resolution(), "x", 1));
+                    template.periodMs(), template.levels(), null, null, template.resolution(), "额外。", "Extra.", false, false, "x", 1));
         }
         EvaluationPlan big = EvaluationPlan.compile(new Catalog(CATALOG.categories(), more), TYPES, TOPO);
         assertThat(big.size()).isEqualTo(PLAN.size() + 1000);
