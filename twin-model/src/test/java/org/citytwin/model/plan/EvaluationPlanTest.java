@@ -58,6 +58,23 @@ class EvaluationPlanTest {
     }
 
     @Test
+    void gaugesCountOnlineAssetsUnlessTheyKeepOfflineOnes() {
+        Asset national = new Asset("b", "air_station", "310101002", 0, 0, Map.of("station_class", "national", "elevation", 5.0));
+        Asset gate = new Asset("g", "metro_gate", "310101002", 0, 0, Map.of("line", "1", "interchange", true));
+        // Default: an offline station leaves the average, the count and the share of good air.
+        for (String id : List.of("air_aqi_avg", "air_station_count", "air_good_share")) {
+            assertThat(PLAN.indicator(id).acceptsReading(40, true, national)).as(id).isTrue();
+            assertThat(PLAN.indicator(id).acceptsReading(40, false, national)).as(id).isFalse();
+        }
+        // offline: keep — the online share needs the offline stations in its denominator.
+        assertThat(CATALOG.get("air_stations_online_share").offlineKeep()).isTrue();
+        assertThat(PLAN.indicator("air_stations_online_share").acceptsReading(40, false, national)).isTrue();
+        assertThat(PLAN.indicator("air_stations_online_share").conditionHolds(40, false, national)).isFalse();
+        // Windows count what happened: a counter increment passes whatever the asset's state.
+        assertThat(PLAN.indicator("metro_entries_total").acceptsReading(12, false, gate)).isTrue();
+    }
+
+    @Test
     void filtersConditionsAndFormulasEvaluateAndSurviveSerialization() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
