@@ -123,8 +123,8 @@ class CitySimulatorTest {
                 "weather_fog_sensors", "grid_overloaded_transformers", "gas_lng_low_tanks", "elev_hot_escalators",
                 "fire_low_battery_panels", "fire_low_water_tanks", "fire_home_detectors_low_battery", "tunnel_sumps_high",
                 "site_pm10_over_count", "site_cranes_overloaded", "site_cranes_windy", "san_hot_bins", "san_toilets_smelly",
-                "light_poles_leaking", "safety_dense_cameras", "safety_pillars_low_battery", "tel_weather_outages",
-                "tel_olt_degraded", "taxi_ranks_queuing", "port_yards_congested");
+                "light_poles_leaking", "safety_dense_cameras", "safety_pillars_low_battery",
+                "tel_olt_degraded", "taxi_ranks_queuing", "port_yards_congested", "taxi_long_trips");
         System.out.println("one simulated hour: " + records + " records, " + sim.registry().size() + " assets");
     }
 }
