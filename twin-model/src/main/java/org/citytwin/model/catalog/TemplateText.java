@@ -57,17 +57,17 @@ final class TemplateText {
         String ae = a.en() == null ? "device" : a.en();
         String az = a.zh() == null ? "设备" : a.zh();
         String en = lowerFirst(s.en());
-        String w = zhPeriod(periodMs);
+        String w = zhEvery(periodMs);
         switch (s.kind()) {
             case GAUGE: {
-                String scopeEn = a.offlineKeep() ? "every " + ae + " in the area (offline ones with their last reading)"
-                        : "every online " + ae + " in the area";
+                String scopeEn = a.offlineKeep() ? ae + " in the area (offline ones with their last reading)"
+                        : "online " + ae + " in the area";
                 String scopeZh = a.offlineKeep() ? "区域内所有" + az + "（离线的按最后读数）" : "区域内所有在线" + az;
                 String[] what = switch (agg) {
-                    case AVG -> pair("平均值", "Average of the latest " + en + " of " + scopeEn);
-                    case MAX -> pair("最高值", "Highest latest " + en + " among " + scopeEn);
-                    case MIN -> pair("最低值", "Lowest latest " + en + " among " + scopeEn);
-                    default -> pair("之和", "Sum of the latest " + en + " of " + scopeEn);
+                    case AVG -> pair("平均值", "Average of the latest " + en + " of every " + scopeEn);
+                    case MAX -> pair("最高值", "Highest latest " + en + " of any " + scopeEn);
+                    case MIN -> pair("最低值", "Lowest latest " + en + " of any " + scopeEn);
+                    default -> pair("之和", "Sum of the latest " + en + " of every " + scopeEn);
                 };
                 return pair(scopeZh + "最新" + s.zh() + "的" + what[0] + "，每" + w + "更新。",
                         what[1] + ", updated every " + enPeriod(periodMs) + ".");
@@ -107,6 +107,12 @@ final class TemplateText {
         if (ms % 3_600_000 == 0) return ms / 3_600_000 + "小时";
         if (ms % 60_000 == 0) return ms / 60_000 + "分钟";
         return ms / 1000 + "秒";
+    }
+
+    /** After 每: {@code 5分钟}, {@code 小时} (not 1小时). */
+    static String zhEvery(long ms) {
+        String p = zhPeriod(ms);
+        return p.startsWith("1") && !Character.isDigit(p.charAt(1)) ? p.substring(1) : p;
     }
 
     /** {@code 5 min}, {@code hour}. */
