@@ -687,13 +687,16 @@ public final class CatalogLoader {
         if (d.condition != null && d.aggregation != Aggregation.SHARE) {
             error(d.file, d.line, d.id, "'condition' applies to share only; use 'filter'");
         }
-        if (d.filter != null) {
-            expressions.compileFilter(d.source, d.assetType, d.event, d.filter).errors()
-                    .forEach(e -> error(d.file, d.line, d.id, "filter: " + e));
-        }
-        if (d.condition != null) {
-            expressions.compileFilter(d.source, d.assetType, d.event, d.condition).errors()
-                    .forEach(e -> error(d.file, d.line, d.id, "condition: " + e));
+        for (String[] cel : new String[][] {{"filter", d.filter}, {"condition", d.condition}}) {
+            if (cel[1] == null) {
+                continue;
+            }
+            Expressions.Compiled c = expressions.compileFilter(d.source, d.assetType, d.event, cel[1]);
+            c.errors().forEach(e -> error(d.file, d.line, d.id, cel[0] + ": " + e));
+            if (d.source == SourceKind.GAUGE && !d.offlineKeep && c.references().contains("online")) {
+                error(d.file, d.line, d.id, cel[0] + " reads 'online', but a gauge counts online assets only (always true"
+                        + " here); say 'offline: keep' to count offline ones too");
+            }
         }
     }
 

@@ -170,8 +170,12 @@ class CatalogValidationTest {
         String yaml = HEAD
                 + ind("stations_known", "{asset: air_station, metric: aqi}", "count", "count", "    offline: keep\n")
                 + ind("entries_sum", "{asset: metro_gate, metric: entries}", "sum", "person", "    offline: keep\n")
-                + ind("stations_maybe", "{asset: air_station, metric: pm25}", "count", "count", "    offline: sometimes\n");
+                + ind("stations_maybe", "{asset: air_station, metric: pm25}", "count", "count", "    offline: sometimes\n")
+                + "  - id: stations_online_share\n    zh: 在线率\n    en: Stations online\n    description: {zh: 说明。, en: What it is.}\n"
+                + "    unit: \"%\"\n    reads: {asset: air_station, metric: no2}\n    condition: online\n    aggregation: share\n";
         assertThat(errors(yaml)).extracting(CatalogError::toString).containsExactlyInAnyOrder(
+                "bad.yaml:" + lineOf(yaml, "stations_online_share") + ": [stations_online_share] condition reads 'online', but a gauge"
+                        + " counts online assets only (always true here); say 'offline: keep' to count offline ones too",
                 "bad.yaml:" + lineOf(yaml, "entries_sum") + ": [entries_sum] 'offline: keep' applies to gauges only (windows count what happened)",
                 "bad.yaml:" + line(yaml, "offline: sometimes") + ": [stations_maybe] offline must be 'keep' (gauges aggregate online assets only unless it says so)");
     }
