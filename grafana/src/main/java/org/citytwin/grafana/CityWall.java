@@ -12,7 +12,7 @@ import org.citytwin.model.topology.DistrictCentroids.Centroid;
 
 /**
  * The "City Vital Signs / 城市生命体征" wall screen (3840×2160, kiosk): a tile per category with its
- * headline indicator and firing-alert count, linking to the category's dashboard; a district map;
+ * headline indicators (1 to 4, {@code headline: true} in the catalog) and firing-alert count, linking to the category's dashboard; a district map;
  * the firing alerts; feed health. Refreshes every 10 s.
  */
 final class CityWall {
@@ -24,12 +24,13 @@ final class CityWall {
 
     private CityWall() {}
 
-    /**
-     * The headline of a category: its first indicator with an alert block (so the tile's colour means
-     * something), else its first indicator. Catalog order puts the most telling indicator first.
-     */
-    static Indicator headline(List<Indicator> indicators) {
-        return indicators.stream().filter(i -> i.alert() != null).findFirst().orElse(indicators.get(0));
+    /** Target refIds of a tile: its headline figures (at most {@code MAX_HEADLINES}), then the firing count. */
+    static final String[] HEADLINE_REFS = {"A", "B", "C", "D"};
+    static final String FIRING_REF = "F";
+
+    /** The headline figures of a category: its {@code headline: true} indicators, in catalog order (1 to 4, validated). */
+    static List<Indicator> headlines(List<Indicator> indicators) {
+        return indicators.stream().filter(Indicator::headline).toList();
     }
 
     static ObjectNode build(Catalog catalog, Map<String, List<Indicator>> byCategory, CityTopology topology,
@@ -42,11 +43,11 @@ final class CityWall {
         ArrayNode panels = DashboardShell.panels(d);
         String city = topology.city().code();
         for (Category c : catalog.categories()) {
-            panels.add(tile(grid, c, headline(byCategory.get(c.id())), city));
+            panels.add(tile(grid, c, headlines(byCategory.get(c.id())), city));
         }
         grid.newRow();
         Category first = catalog.categories().get(0);
-        panels.add(map(grid, headline(byCategory.get(first.id())), centroids));
+        panels.add(map(grid, headlines(byCategory.get(first.id())).get(0), centroids));
         panels.add(firingAlerts(grid));
         grid.newRow();
         panels.add(FeedHealth.recordsPerSecond(grid, 8, 8));
@@ -55,17 +56,33 @@ final class CityWall {
         return d;
     }
 
-    private static ObjectNode tile(PanelGrid grid, Category c, Indicator headline, String city) {
+    private static ObjectNode tile(PanelGrid grid, Category c, List<Indicator> headlines, String city) {
         ObjectNode p = Panels.panel(grid, "stat", c.zh() + " " + c.en(), TILE_W, TILE_H);
-        p.put("description", IndicatorText.description(headline));
-        Panels.target(p, "A", InfluxQl.indicatorLatest(headline.id(), city), headline.en(), false);
-        Panels.target(p, "B", InfluxQl.firingCount(c.id()), "firing", false);
-        ObjectNode defaults = Panels.fieldConfig(p, GrafanaUnit.of(headline.unit()), headline.alert());
-        defaults.put("displayName", headline.zh());
+        StringBuilder description = new StringBuilder();
+        for (Indicator h : headlines) {
+            description.append(description.length() == 0 ? "" : "\n\n").append(IndicatorText.description(h));
+        }
+        p.put("description", description.toString());
+        for (int k = 0; k < headlines.size(); k++) {
+            Panels.target(p, HEADLINE_REFS[k], InfluxQl.indicatorLatest(headlines.get(k).id(), city), headlines.get(k).en(), false);
+        }
+        Panels.target(p, FIRING_REF, InfluxQl.firingCount(c.id()), "firing", false);
+        Indicator first = headlines.get(0);
+        ObjectNode defaults = Panels.fieldConfig(p, GrafanaUnit.of(first.unit()), first.alert());
+        defaults.put("displayName", first.zh());
         defaults.put("noValue", "0");
         ArrayNode overrides = (ArrayNode) p.get("fieldConfig").get("overrides");
+        for (int k = 1; k < headlines.size(); k++) {
+            Indicator h = headlines.get(k);
+            ObjectNode o = overrides.addObject();
+            o.putObject("matcher").put("id", "byFrameRefID").put("options", HEADLINE_REFS[k]);
+            ArrayNode props = o.putArray("properties");
+            props.addObject().put("id", "displayName").put("value", h.zh());
+            props.addObject().put("id", "unit").put("value", GrafanaUnit.of(h.unit()));
+            props.addObject().put("id", "thresholds").set("value", Panels.thresholds(h.alert()));
+        }
         ObjectNode firing = overrides.addObject();
-        firing.putObject("matcher").put("id", "byFrameRefID").put("options", "B");
+        firing.putObject("matcher").put("id", "byFrameRefID").put("options", FIRING_REF);
         ArrayNode props = firing.putArray("properties");
         props.addObject().put("id", "displayName").put("value", "告警 Alerts firing");
         props.addObject().put("id", "unit").put("value", "short");

@@ -63,7 +63,7 @@ class CatalogDashboardsTest {
                 }
             }
         }
-        assertThat(panels).isEqualTo(1007);
+        assertThat(panels).isEqualTo(CATALOG.size());
         assertThat(new TreeSet<>(dashboardsOf.keySet()))
                 .containsExactlyElementsOf(new TreeSet<>(CATALOG.indicators().stream().map(Indicator::id).toList()));
         for (Indicator i : CATALOG.indicators()) {
@@ -92,6 +92,53 @@ class CatalogDashboardsTest {
         assertThat(types.subList(0, 32)).containsOnly("stat");
         assertThat(types.subList(32, types.size()))
                 .containsExactly("geomap", "table", "timeseries", "timeseries", "timeseries");
+    }
+
+    @Test
+    void eachWallTileShowsItsCategorysHeadlineIndicatorsThenTheFiringCount() {
+        JsonNode wall = GeneratedDashboards.committed().get("city-vital-signs.json");
+        for (int k = 0; k < CATALOG.categories().size(); k++) {
+            Category c = CATALOG.categories().get(k);
+            List<Indicator> headlines = CATALOG.indicators().stream()
+                    .filter(i -> i.category().equals(c.id()) && i.headline()).toList();
+            JsonNode tile = wall.path("panels").get(k);
+            List<String> read = new ArrayList<>();
+            List<String> refs = new ArrayList<>();
+            for (JsonNode t : tile.path("targets")) {
+                refs.add(t.path("refId").asText());
+                Matcher m = INDICATOR_ID.matcher(t.path("query").asText());
+                if (m.find()) {
+                    read.add(m.group(1));
+                }
+            }
+            assertThat(read).as(c.id()).containsExactlyElementsOf(headlines.stream().map(Indicator::id).toList());
+            assertThat(refs).as(c.id()).containsExactlyElementsOf(
+                    java.util.stream.Stream.concat(List.of("A", "B", "C", "D").subList(0, headlines.size()).stream(),
+                            java.util.stream.Stream.of("F")).toList());
+            assertThat(tile.path("fieldConfig").path("defaults").path("displayName").asText()).isEqualTo(headlines.get(0).zh());
+            for (Indicator h : headlines) {
+                assertThat(tile.path("description").asText()).contains(h.zhDescription() + "\n" + h.enDescription());
+            }
+        }
+    }
+
+    @Test
+    void everyCategoryPanelDescribesItsIndicatorInBothLanguages() {
+        Map<String, Indicator> byTitle = new HashMap<>();
+        CATALOG.indicators().forEach(i -> byTitle.put(IndicatorText.title(i), i));
+        int described = 0;
+        for (Map.Entry<String, JsonNode> e : GeneratedDashboards.committed().entrySet()) {
+            if (!e.getKey().startsWith("category-")) {
+                continue;
+            }
+            for (JsonNode p : e.getValue().path("panels")) {
+                Indicator i = byTitle.get(p.path("title").asText());
+                assertThat(i).as(p.path("title").asText()).isNotNull();
+                assertThat(p.path("description").asText()).startsWith(i.zhDescription() + "\n" + i.enDescription() + " (`" + i.id() + "`");
+                described++;
+            }
+        }
+        assertThat(described).isEqualTo(CATALOG.size());
     }
 
     @Test

@@ -7,7 +7,9 @@ import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogError;
 import org.citytwin.model.catalog.CatalogException;
+import org.citytwin.model.catalog.CatalogDocument;
 import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.catalog.CategoryStats;
 import org.citytwin.model.catalog.Indicator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code twin catalog}: list, dump or count the indicator catalog; {@code twin catalog validate DIR}. */
@@ -30,8 +33,11 @@ public final class CatalogCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the catalog as JSON.")
     boolean json;
 
-    @Option(names = "--stats", description = "Print counts per category and per aggregation.")
+    @Option(names = "--stats", description = "Print per category: indicators, distinct sources, alerting, headline.")
     boolean stats;
+
+    @Option(names = "--markdown", description = "Print docs/catalog.md (headline indicators and thresholds per category).")
+    boolean markdown;
 
     @Override
     public Integer call() throws Exception {
@@ -44,16 +50,30 @@ public final class CatalogCommand implements Callable<Integer> {
         }
         if (json) {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(c.indicators()));
+        } else if (markdown) {
+            System.out.print(CatalogDocument.markdown(c));
         } else if (stats) {
-            System.out.println("categories: " + c.categories().size() + ", indicators: " + c.size());
-            c.countsByCategory().forEach((k, v) -> System.out.printf("  %-20s %d%n", k, v));
-            c.countsByAggregation().forEach((k, v) -> System.out.printf("  %-20s %d%n", k.tag(), v));
+            printStats(c);
         } else {
             for (Indicator i : c.indicators()) {
                 System.out.printf("%-45s %-16s %-8s %-10s %s / %s%n", i.id(), i.category(), i.aggregation().tag(), i.unit(), i.zh(), i.en());
             }
         }
         return 0;
+    }
+
+    private static void printStats(Catalog c) {
+        List<CategoryStats> stats = CategoryStats.of(c);
+        System.out.printf("%-18s %10s %8s %9s %9s%n", "category", "indicators", "sources", "alerting", "headline");
+        for (CategoryStats s : stats) {
+            System.out.printf("%-18s %10d %8d %9d %9d%n", s.category().id(), s.indicators(), s.sources(), s.alerting(), s.headline());
+        }
+        System.out.printf("%-18s %10d %8d %9d %9d%n", "total (" + c.categories().size() + ")", c.size(),
+                CategoryStats.sources(c.indicators()).size(), stats.stream().mapToInt(CategoryStats::alerting).sum(),
+                stats.stream().mapToInt(CategoryStats::headline).sum());
+        StringBuilder aggs = new StringBuilder("aggregations:");
+        c.countsByAggregation().forEach((k, v) -> aggs.append(' ').append(k.tag()).append('=').append(v));
+        System.out.println(aggs);
     }
 
     /** {@code twin catalog validate DIR}: exit 1 with every located error. */

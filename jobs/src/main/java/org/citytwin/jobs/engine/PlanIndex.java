@@ -20,8 +20,8 @@ import org.citytwin.model.topology.AreaLevel;
  * period, the inputs of each formula — and the accumulator groups.
  *
  * <p>An accumulator group is the set of slots that read the same source (asset type, metric or
- * event kind, attribute), through the same filter and condition, over the same period, levels and
- * resolution, and differ only in their aggregation: the average, sum, minimum and maximum of one
+ * event kind, attribute), through the same filter, condition and offline rule, over the same
+ * period, levels and resolution, and differ only in their aggregation: the average, sum, minimum and maximum of one
  * metric, or the count, rate and 95th percentile of one event. They share one accumulator, so the
  * twins, the pre-aggregation and the areas do each group's work once and every slot of the group
  * reads its value from it.
@@ -157,7 +157,7 @@ public final class PlanIndex {
     private static List<Object> sourceOf(CompiledIndicator indicator) {
         var i = indicator.indicator();
         return java.util.Arrays.asList(i.source(), i.assetType(), i.metric(), i.event(), i.attribute(), i.filter(),
-                i.condition(), i.periodMs(), i.levels(), i.resolution());
+                i.condition(), i.offlineKeep(), i.periodMs(), i.levels(), i.resolution());
     }
 
     /** The distinct groups of these slots, in order of first appearance. */

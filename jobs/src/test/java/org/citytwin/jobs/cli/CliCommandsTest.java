@@ -2,6 +2,8 @@ package org.citytwin.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,8 @@ import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.catalog.Category;
+import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.ParseResult;
 import org.citytwin.model.event.RejectReason;
@@ -34,15 +38,53 @@ class CliCommandsTest {
     }
 
     @Test
-    void catalogStatsCountsEveryCategory() {
+    void catalogStatsPrintsPerCategoryIndicatorsSourcesAlertingAndHeadline() {
         Catalog catalog = CatalogLoader.load("shanghai");
 
         TwinCommandLine.Run run = twin("catalog", "--stats");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("categories: 32, indicators: " + catalog.size() + "\n");
-        catalog.countsByCategory().forEach((category, count) ->
-                assertThat(run.out()).containsPattern("(?m)^\\s+" + category + "\\s+" + count + "$"));
+        assertThat(run.out()).startsWith(String.format("%-18s %10s %8s %9s %9s%n", "category", "indicators", "sources",
+                "alerting", "headline"));
+        for (Category c : catalog.categories()) {
+            List<Indicator> own = catalog.indicators().stream().filter(i -> i.category().equals(c.id())).toList();
+            long sources = own.stream().filter(i -> i.formula() == null)
+                    .map(i -> i.assetType() + "/" + (i.metric() != null ? i.metric() : i.event())).distinct().count();
+            long alerting = own.stream().filter(i -> i.alert() != null).count();
+            long headline = own.stream().filter(Indicator::headline).count();
+            assertThat(run.out()).containsPattern("(?m)^" + c.id() + "\\s+" + own.size() + "\\s+" + sources + "\\s+"
+                    + alerting + "\\s+" + headline + "$");
+        }
+        assertThat(run.out()).containsPattern("(?m)^total \\(32\\)\\s+" + catalog.size() + "\\s");
+    }
+
+    @Test
+    void catalogMarkdownIsTheCommittedDocsCatalogMd() throws Exception {
+        TwinCommandLine.Run run = twin("catalog", "--markdown");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo(Files.readString(Path.of("..", "docs", "catalog.md")));
+    }
+
+    @Test
+    void catalogJsonCarriesNamesDescriptionsAndHeadlines() throws Exception {
+        TwinCommandLine.Run run = twin("catalog", "--json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode all = new ObjectMapper().readTree(run.out());
+        assertThat(all.size()).isEqualTo(CatalogLoader.load("shanghai").size());
+        JsonNode gates = null;
+        for (JsonNode n : all) {
+            if ("metro_gates_online".equals(n.get("id").asText())) {
+                gates = n;
+            }
+        }
+        assertThat(gates).isNotNull();
+        assertThat(gates.get("zh").asText()).isEqualTo("在线闸机数");
+        assertThat(gates.get("enDescription").asText()).isEqualTo("Number of metro gates in the area that are online (still reporting), every minute.");
+        assertThat(gates.get("zhDescription").asText()).isEqualTo("区域内在线（仍在上报）的地铁闸机数，每分钟更新。");
+        assertThat(gates.get("headline").asBoolean()).isFalse();
+        assertThat(gates.get("metric").asText()).isEqualTo("in_service");
     }
 
     @Test
@@ -50,7 +92,8 @@ class CliCommandsTest {
         copyCity(dir);
         Path air = dir.resolve("catalog/02-air-quality.yaml");
         List<String> lines = Files.readAllLines(air);
-        int aggregationLine = lines.indexOf("    aggregation: avg") + 1;
+        int idLine = lines.indexOf("  - id: air_aqi_avg") + 1;
+        int aggregationLine = lines.subList(idLine, lines.size()).indexOf("    aggregation: avg") + idLine + 1;
         lines.set(aggregationLine - 1, "    aggregation: averge");
         int pm25Line = lines.indexOf("  - id: air_pm25_avg") + 1;
         lines.set(pm25Line - 1, "  - id: air_aqi_avg");
@@ -59,7 +102,7 @@ class CliCommandsTest {
         TwinCommandLine.Run run = twin("catalog", "validate", dir.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains(air + ":" + (aggregationLine - 5) + ": [air_aqi_avg] unknown aggregation 'averge'");
+        assertThat(run.err()).contains(air + ":" + idLine + ": [air_aqi_avg] unknown aggregation 'averge'");
         assertThat(run.err()).contains(air + ":" + pm25Line + ": [air_aqi_avg] duplicate id");
         assertThat(run.err()).contains("catalog rejected");
     }

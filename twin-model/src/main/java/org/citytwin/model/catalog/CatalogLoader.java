@@ -29,18 +29,22 @@ import java.util.regex.Pattern;
  * Every error is collected with file, line and indicator id; any error rejects the whole catalog.
  */
 public final class CatalogLoader {
+    /** Most figures a category's wall-screen tile shows. */
+    public static final int MAX_HEADLINES = 4;
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Set<String> CEL_RESERVED = Set.of("in", "as", "break", "const", "continue", "else",
             "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void",
             "while", "true", "false", "null", "value", "online");
     private static final Set<String> INDICATOR_KEYS = Set.of("id", "zh", "en", "unit", "reads", "filter", "condition",
-            "aggregation", "tick", "window", "levels", "alert", "formula", "resolution");
-    private static final Set<String> TEMPLATE_KEYS = Set.of("prefix", "label", "asset", "metrics", "event", "events",
-            "attributes", "aggregations", "filter", "tick", "window", "levels");
+            "aggregation", "tick", "window", "levels", "alert", "formula", "resolution", "description", "headline", "offline");
+    private static final Set<String> TEMPLATE_KEYS = Set.of("prefix", "asset", "assets", "metrics", "event", "events",
+            "attributes", "aggregations", "filter", "tick", "window", "levels", "offline");
+    private static final Set<String> SUBJECT_KEYS = Set.of("name", "zh", "en", "alert", "headline");
 
     private final AssetTypes types;
     private final Expressions expressions;
     private final List<CatalogError> errors = new ArrayList<>();
+    private final Map<String, Integer> categoryLines = new HashMap<>();
 
     private CatalogLoader(AssetTypes types) {
         this.types = types;
@@ -121,6 +125,7 @@ public final class CatalogLoader {
                 continue;
             }
             categoryIds.put(cat, c);
+            categoryLines.put(cat, root.get("category").line());
             categories.add(c);
             YamlNode defaults = root.get("defaults");
             YamlNode list = root.get("indicators");
@@ -157,6 +162,7 @@ public final class CatalogLoader {
             }
         }
         checkCycles(byId);
+        checkCuration(categories, byId.values());
         List<Indicator> out = new ArrayList<>();
         if (errors.isEmpty()) {
             for (Draft d : order(byId)) {
@@ -177,6 +183,8 @@ public final class CatalogLoader {
     /** An indicator while it is being validated. */
     private static final class Draft {
         String id, zh, en, unit, category, assetType, metric, event, attribute, filter, condition, formula, file;
+        String zhDescription, enDescription;
+        boolean headline, offlineKeep;
         SourceKind source;
         Aggregation aggregation;
         long periodMs;
@@ -190,7 +198,8 @@ public final class CatalogLoader {
 
         Indicator toIndicator() {
             return new Indicator(id, zh, en, unit, category, source, assetType, metric, event, attribute, filter,
-                    condition, aggregation, periodMs, levels, formula, alert, resolution, file, line);
+                    condition, aggregation, periodMs, levels, formula, alert, resolution, zhDescription, enDescription,
+                    headline, offlineKeep, file, line);
         }
     }
 
@@ -219,6 +228,15 @@ public final class CatalogLoader {
         if (d.unit == null) {
             error(file, d.line, d.id, "missing unit");
         }
+        YamlNode description = n.get("description");
+        d.zhDescription = description == null ? null : description.text("zh", null);
+        d.enDescription = description == null ? null : description.text("en", null);
+        if (d.zhDescription == null || d.enDescription == null || d.zhDescription.isBlank() || d.enDescription.isBlank()) {
+            error(file, description == null ? d.line : description.line(), d.id,
+                    "needs a description {zh: .., en: ..}: one sentence on what it measures, over which assets, at which tick or window");
+        }
+        d.headline = n.bool("headline", false);
+        d.offlineKeep = offlineKeep(n, file, d.id);
         d.filter = n.text("filter", null);
         d.condition = n.text("condition", null);
         d.formula = n.text("formula", null);
@@ -348,19 +366,16 @@ public final class CatalogLoader {
 
     // ---------------------------------------------------------------- templates
 
-    private static final Map<Aggregation, String[]> NAME_PATTERNS = new LinkedHashMap<>();
+    private boolean offlineKeep(YamlNode n, String file, String id) {
+        String offline = n.text("offline", null);
+        if (offline != null && !"keep".equals(offline)) {
+            error(file, n.get("offline").line(), id, "offline must be 'keep' (gauges aggregate online assets only unless it says so)");
+        }
+        return "keep".equals(offline);
+    }
 
-    static {
-        NAME_PATTERNS.put(Aggregation.SUM, new String[] {"%s合计", "Total %s"});
-        NAME_PATTERNS.put(Aggregation.AVG, new String[] {"%s平均值", "Average %s"});
-        NAME_PATTERNS.put(Aggregation.MIN, new String[] {"%s最小值", "Minimum %s"});
-        NAME_PATTERNS.put(Aggregation.MAX, new String[] {"%s最大值", "Maximum %s"});
-        NAME_PATTERNS.put(Aggregation.COUNT, new String[] {"%s数量", "%s count"});
-        NAME_PATTERNS.put(Aggregation.RATE, new String[] {"每秒%s", "%s per second"});
-        NAME_PATTERNS.put(Aggregation.DISTINCT, new String[] {"%s去重数", "Distinct %s"});
-        NAME_PATTERNS.put(Aggregation.P50, new String[] {"%s中位数", "Median %s"});
-        NAME_PATTERNS.put(Aggregation.P95, new String[] {"%s95分位值", "%s, 95th percentile"});
-        NAME_PATTERNS.put(Aggregation.P99, new String[] {"%s99分位值", "%s, 99th percentile"});
+    /** A metric, event or event attribute a template expands, with the thresholds and headline it carries. */
+    private record TemplateSubject(TemplateText.Subject text, String metric, String event, String attribute, YamlNode item) {
     }
 
     private List<Draft> expand(YamlNode t, String file, String cat, YamlNode defaults) {
@@ -381,9 +396,16 @@ public final class CatalogLoader {
             error(file, t.line(), prefix + "_*", "unknown asset type '" + asset + "'");
             return out;
         }
-        YamlNode label = t.get("label");
-        String lzh = label == null ? "" : label.text("zh", "");
-        String len = label == null ? "" : label.text("en", "");
+        YamlNode assetsNode = t.get("assets");
+        String filter = t.text("filter", null);
+        if (filter != null && assetsNode == null) {
+            error(file, t.line(), prefix + "_*", "a template with a filter needs 'assets: {zh: .., en: ..}' naming the assets"
+                    + " it keeps (for the descriptions)");
+        }
+        TemplateText.Assets assets = new TemplateText.Assets(
+                assetsNode != null ? assetsNode.text("zh", null) : type == null ? null : type.zh(),
+                assetsNode != null ? assetsNode.text("en", null) : type == null ? null : TemplateText.lowerFirst(type.en()),
+                offlineKeep(t, file, prefix + "_*"));
         List<Aggregation> aggs = new ArrayList<>();
         for (String a : t.texts("aggregations")) {
             try {
@@ -395,85 +417,170 @@ public final class CatalogLoader {
         if (aggs.isEmpty()) {
             error(file, t.line(), prefix + "_*", "template needs 'aggregations'");
         }
-        List<String[]> subjects = new ArrayList<>(); // {metric|event, attribute|null, zh, en}
-        for (String m : t.texts("metrics")) {
+        List<TemplateSubject> subjects = new ArrayList<>();
+        YamlNode metricsNode = t.get("metrics");
+        for (YamlNode item : metricsNode == null ? List.<YamlNode>of() : metricsNode.items()) {
+            String m = subjectName(item, file, prefix);
+            if (m == null) {
+                continue;
+            }
             MetricDef md = type == null ? null : type.metric(m);
             if (type == null) {
-                error(file, t.line(), prefix + "_" + m, "template with 'metrics' needs 'asset'");
+                error(file, item.line(), prefix + "_" + m, "template with 'metrics' needs 'asset'");
             } else if (md == null) {
-                error(file, t.line(), prefix + "_" + m, "unknown metric '" + m + "' of asset type " + asset
+                error(file, item.line(), prefix + "_" + m, "unknown metric '" + m + "' of asset type " + asset
                         + " (has: " + String.join(", ", type.metrics().keySet()) + ")");
             } else {
-                subjects.add(new String[] {m, null, lzh + md.zh(), (len.isEmpty() ? "" : len + " ") + lowerFirst(md.en(), len)});
+                SourceKind kind = md.kind() == MetricKind.COUNTER ? SourceKind.COUNTER : SourceKind.GAUGE;
+                subjects.add(new TemplateSubject(new TemplateText.Subject(kind, text(item, "zh", md.zh()),
+                        text(item, "en", md.en()), null, null), m, null, null, item));
             }
         }
-        List<String> events = new ArrayList<>(t.texts("events"));
-        if (t.text("event", null) != null) {
-            events.add(t.text("event", null));
+        List<YamlNode> events = new ArrayList<>();
+        if (t.get("events") != null) {
+            events.addAll(t.get("events").items());
+        }
+        if (t.get("event") != null) {
+            events.add(t.get("event"));
         }
         YamlNode attrs = t.get("attributes");
-        for (String e : events) {
+        for (YamlNode eventItem : events) {
+            String e = subjectName(eventItem, file, prefix);
+            if (e == null) {
+                continue;
+            }
             EventKindDef ek = expressions.eventKind(asset, e);
             if (ek == null) {
-                error(file, t.line(), prefix + "_" + e, "unknown event kind '" + e + "'"
+                error(file, eventItem.line(), prefix + "_" + e, "unknown event kind '" + e + "'"
                         + (asset == null ? "" : " of asset type " + asset));
                 continue;
             }
-            String ezh = lzh + ek.zh();
-            String een = (len.isEmpty() ? "" : len + " ") + lowerFirst(ek.en(), len);
+            String ezh = text(eventItem, "zh", ek.zh());
+            String een = text(eventItem, "en", ek.en());
             if (attrs == null) {
-                subjects.add(new String[] {null, null, ezh, een, e});
-            } else {
-                for (YamlNode a : attrs.items()) {
-                    String an = a.isScalar() ? a.text() : a.text("name", null);
-                    if (a.isScalar() || a.text("zh", null) == null || a.text("en", null) == null) {
-                        error(file, a.line(), prefix + "_" + e + "_" + an,
-                                "template attributes need names: {name: x, zh: .., en: ..}");
-                        continue;
-                    }
-                    subjects.add(new String[] {null, an, ezh + a.text("zh", null), een + " " + a.text("en", null), e});
+                subjects.add(new TemplateSubject(new TemplateText.Subject(SourceKind.EVENT, ezh, een, null, null),
+                        null, e, null, eventItem));
+                continue;
+            }
+            for (YamlNode a : attrs.items()) {
+                String an = subjectName(a, file, prefix);
+                if (an == null) {
+                    continue;
                 }
+                if (a.isScalar() || a.text("zh", null) == null || a.text("en", null) == null) {
+                    error(file, a.line(), prefix + "_" + e + "_" + an,
+                            "template attributes need names: {name: x, zh: .., en: ..}");
+                    continue;
+                }
+                subjects.add(new TemplateSubject(new TemplateText.Subject(SourceKind.EVENT, a.text("zh", null),
+                        a.text("en", null), ezh, een), null, e, an, a));
             }
         }
-        for (String[] s : subjects) {
+        for (TemplateSubject s : subjects) {
+            Map<Aggregation, YamlNode> alerts = subjectAlerts(s, aggs, file, prefix);
+            Set<Aggregation> headlines = subjectHeadlines(s, aggs, file, prefix);
             for (Aggregation agg : aggs) {
                 Draft d = new Draft();
                 d.file = file;
-                d.line = t.line();
+                d.line = s.item().line();
                 d.category = cat;
                 d.assetType = asset;
-                d.metric = s[0];
-                d.attribute = s[1];
-                d.event = s.length > 4 ? s[4] : null;
+                d.metric = s.metric();
+                d.attribute = s.attribute();
+                d.event = s.event();
                 d.aggregation = agg;
                 String stem = d.metric != null ? d.metric : d.event + (d.attribute == null ? "" : "_" + d.attribute);
                 d.id = prefix + "_" + stem + "_" + agg.tag();
                 checkId(d);
-                String[] pat = NAME_PATTERNS.get(agg);
-                if (pat == null) {
-                    error(file, t.line(), d.id, "aggregation " + agg.tag() + " cannot be used in a template");
+                d.filter = filter;
+                d.unitDeclared = false;
+                d.offlineKeep = assets.offlineKeep();
+                timing(t, defaults, d);
+                String[] name = TemplateText.name(s.text(), agg, d.periodMs);
+                if (name == null) {
+                    error(file, d.line, d.id, "a template cannot name " + agg.tag() + " of a " + s.text().kind().tag()
+                            + (s.attribute() != null ? " attribute" : "") + " (write it as an explicit indicator)");
                     continue;
                 }
-                d.zh = String.format(pat[0], s[2]);
-                d.en = upperFirst(String.format(pat[1], s[3]));
-                d.filter = t.text("filter", null);
-                d.unitDeclared = false;
-                timing(t, defaults, d);
+                d.zh = name[0];
+                d.en = name[1];
+                String[] description = TemplateText.description(s.text(), agg, assets, d.periodMs);
+                d.zhDescription = description[0];
+                d.enDescription = description[1];
+                d.headline = headlines.contains(agg);
+                if (alerts.containsKey(agg)) {
+                    d.alert = alert(alerts.get(agg), d);
+                }
                 out.add(d);
             }
         }
         return out;
     }
 
-    private static String lowerFirst(String s, String label) {
-        if (label.isEmpty() || s.length() < 2 || Character.isUpperCase(s.charAt(1))) {
-            return s;
+    /** The name of a template subject: a scalar, or the {@code name} of a map (whose keys are checked). */
+    private String subjectName(YamlNode item, String file, String prefix) {
+        if (item.isScalar()) {
+            return item.text();
         }
-        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+        for (String k : item.entries().keySet()) {
+            if (!SUBJECT_KEYS.contains(k)) {
+                error(file, item.get(k).line(), prefix + "_*", "unknown key '" + k + "' (allowed: " + SUBJECT_KEYS + ")");
+            }
+        }
+        String name = item.text("name", null);
+        if (name == null) {
+            error(file, item.line(), prefix + "_*", "template item needs a 'name'");
+        }
+        return name;
     }
 
-    private static String upperFirst(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    private static String text(YamlNode item, String key, String dflt) {
+        return item.isScalar() ? dflt : item.text(key, dflt);
+    }
+
+    /** {@code alert: {on: max, direction: .., warning: ..}} (or a list of them): thresholds for one expanded aggregation. */
+    private Map<Aggregation, YamlNode> subjectAlerts(TemplateSubject s, List<Aggregation> aggs, String file, String prefix) {
+        Map<Aggregation, YamlNode> out = new LinkedHashMap<>();
+        YamlNode a = s.item().isMap() ? s.item().get("alert") : null;
+        if (a == null) {
+            return out;
+        }
+        for (YamlNode one : a.isList() ? a.items() : List.of(a)) {
+            Aggregation on = templateAggregation(one.text("on", null), aggs, one.line(), file, prefix, "alert 'on'");
+            if (on != null) {
+                out.put(on, one);
+            }
+        }
+        return out;
+    }
+
+    /** {@code headline: avg} (or a list): which expanded aggregations are headline figures. */
+    private Set<Aggregation> subjectHeadlines(TemplateSubject s, List<Aggregation> aggs, String file, String prefix) {
+        Set<Aggregation> out = new LinkedHashSet<>();
+        if (!s.item().isMap() || s.item().get("headline") == null) {
+            return out;
+        }
+        YamlNode h = s.item().get("headline");
+        for (YamlNode one : h.isList() ? h.items() : List.of(h)) {
+            Aggregation agg = templateAggregation(one.text(), aggs, one.line(), file, prefix, "headline");
+            if (agg != null) {
+                out.add(agg);
+            }
+        }
+        return out;
+    }
+
+    private Aggregation templateAggregation(String tag, List<Aggregation> aggs, int line, String file, String prefix, String what) {
+        try {
+            Aggregation agg = Aggregation.ofTag(String.valueOf(tag));
+            if (aggs.contains(agg)) {
+                return agg;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        error(file, line, prefix + "_*", what + " must name one of the template's aggregations " + tags(aggs) + ", not '" + tag + "'");
+        return null;
     }
 
     // ---------------------------------------------------------------- source checks
@@ -580,13 +687,16 @@ public final class CatalogLoader {
         if (d.condition != null && d.aggregation != Aggregation.SHARE) {
             error(d.file, d.line, d.id, "'condition' applies to share only; use 'filter'");
         }
-        if (d.filter != null) {
-            expressions.compileFilter(d.source, d.assetType, d.event, d.filter).errors()
-                    .forEach(e -> error(d.file, d.line, d.id, "filter: " + e));
-        }
-        if (d.condition != null) {
-            expressions.compileFilter(d.source, d.assetType, d.event, d.condition).errors()
-                    .forEach(e -> error(d.file, d.line, d.id, "condition: " + e));
+        for (String[] cel : new String[][] {{"filter", d.filter}, {"condition", d.condition}}) {
+            if (cel[1] == null) {
+                continue;
+            }
+            Expressions.Compiled c = expressions.compileFilter(d.source, d.assetType, d.event, cel[1]);
+            c.errors().forEach(e -> error(d.file, d.line, d.id, cel[0] + ": " + e));
+            if (d.source == SourceKind.GAUGE && !d.offlineKeep && c.references().contains("online")) {
+                error(d.file, d.line, d.id, cel[0] + " reads 'online', but a gauge counts online assets only (always true"
+                        + " here); say 'offline: keep' to count offline ones too");
+            }
         }
     }
 
@@ -604,10 +714,70 @@ public final class CatalogLoader {
         }
     }
 
-    private static String tags(Set<Aggregation> s) {
+    private static String tags(java.util.Collection<Aggregation> s) {
         List<String> l = new ArrayList<>();
         s.forEach(a -> l.add(a.tag()));
         return String.join(", ", l);
+    }
+
+    // ---------------------------------------------------------------- curation
+
+    /** Names that read as written by hand, no redundant aggregations, thresholds and headlines per category. */
+    private void checkCuration(List<Category> categories, java.util.Collection<Draft> drafts) {
+        Map<String, Draft> computations = new HashMap<>();
+        Map<String, Map<Aggregation, Draft>> windows = new HashMap<>();
+        Map<String, int[]> perCategory = new LinkedHashMap<>(); // {alerting, headline}
+        categories.forEach(c -> perCategory.put(c.id(), new int[2]));
+        for (Draft d : drafts) {
+            String repeated = NameCheck.repeated(d.zh, d.en);
+            if (repeated != null) {
+                error(d.file, d.line, d.id, "name repeats " + repeated + ": '" + d.zh + " / " + d.en + "'");
+            }
+            int[] counts = perCategory.get(d.category);
+            if (counts != null) {
+                counts[0] += d.alert != null ? 1 : 0;
+                counts[1] += d.headline ? 1 : 0;
+            }
+            if (d.offlineKeep && d.source != null && d.source != SourceKind.GAUGE) {
+                error(d.file, d.line, d.id, "'offline: keep' applies to gauges only (windows count what happened)");
+            }
+            if (d.source == null || d.source == SourceKind.DERIVED || d.aggregation == null) {
+                continue;
+            }
+            if (d.source == SourceKind.COUNTER && d.aggregation != Aggregation.SUM && d.aggregation != Aggregation.RATE) {
+                error(d.file, d.line, d.id, d.aggregation.tag() + " of per-reading counter increments measures how often a"
+                        + " device reports, not the city; use sum (the amount in the window)");
+                continue;
+            }
+            String source = d.assetType + "|" + d.metric + "|" + d.event + "|" + d.attribute + "|" + d.filter + "|" + d.periodMs;
+            Draft same = computations.putIfAbsent(source + "|" + d.aggregation + "|" + d.condition, d);
+            if (same != null) {
+                error(d.file, d.line, d.id, "computes the same as " + same.id + " (" + same.file + ":" + same.line + ")");
+            }
+            if (d.source != SourceKind.GAUGE) {
+                windows.computeIfAbsent(source, k -> new java.util.EnumMap<>(Aggregation.class)).putIfAbsent(d.aggregation, d);
+            }
+        }
+        for (Map<Aggregation, Draft> w : windows.values()) {
+            Draft rate = w.get(Aggregation.RATE);
+            Draft total = rate == null ? null : rate.attribute == null && rate.metric == null
+                    ? w.get(Aggregation.COUNT) : w.get(Aggregation.SUM);
+            if (total != null) {
+                error(rate.file, rate.line, rate.id, "rate repeats " + total.id + " (" + total.file + ":" + total.line
+                        + ") divided by the window; keep one of them");
+            }
+        }
+        for (Category c : categories) {
+            int[] counts = perCategory.get(c.id());
+            int line = categoryLines.getOrDefault(c.id(), 1);
+            if (counts[0] == 0) {
+                error(c.file(), line, c.id(), "category has no indicator with alert thresholds");
+            }
+            if (counts[1] < 1 || counts[1] > MAX_HEADLINES) {
+                error(c.file(), line, c.id(), "category needs 1 to " + MAX_HEADLINES + " headline indicators (the figures"
+                        + " of its wall-screen tile), has " + counts[1]);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- derived

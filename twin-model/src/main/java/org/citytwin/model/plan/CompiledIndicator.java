@@ -66,8 +66,14 @@ public final class CompiledIndicator implements Serializable {
 
     public boolean hasFilter() { return filter != null; }
 
-    /** Whether a gauge/counter reading of an asset passes the filter ({@code value} is the increment for counters). */
+    /**
+     * Whether a gauge/counter reading of an asset passes the filter ({@code value} is the increment for
+     * counters). A gauge counts online assets only, unless the indicator says {@code offline: keep}.
+     */
     public boolean acceptsReading(double value, boolean online, Asset asset) {
+        if (!online && indicator.source() == SourceKind.GAUGE && !indicator.offlineKeep()) {
+            return false;
+        }
         return filter == null || Expressions.test(filter, readingVars(value, online, asset));
     }
 

@@ -101,15 +101,13 @@ public final class CitySimulator implements Iterable<SimRecord> {
             for (Area street : topology.streets()) {
                 double want = t.density() * o.scale;
                 int n = (int) want + (rnd.nextDouble() < want - (int) want ? 1 : 0);
-                double[] centre = centre(street.code());
                 for (int i = 0; i < n; i++) {
-                    Map<String, Object> attrs = new LinkedHashMap<>();
-                    for (AttributeDef a : t.attributes().values()) {
-                        attrs.put(a.name(), attribute(a, rnd));
-                    }
-                    list.add(new Asset(String.format("%s-%s-%04d", t.name(), street.code(), i), t.name(), street.code(),
-                            round6(centre[0] + (rnd.nextDouble() - 0.5) * 0.02), round6(centre[1] + (rnd.nextDouble() - 0.5) * 0.02), attrs));
+                    list.add(asset(t, street, i, rnd));
                 }
+            }
+            if (list.isEmpty() && !topology.streets().isEmpty()) {
+                // Every asset type has an asset at any scale, so every indicator has a source to read.
+                list.add(asset(t, topology.streets().get(rnd.nextInt(topology.streets().size())), 0, rnd));
             }
             s.assets = list.toArray(new Asset[0]);
             list.forEach(registry::put);
@@ -149,6 +147,17 @@ public final class CitySimulator implements Iterable<SimRecord> {
     public long start() { return o.start; }
 
     public long end() { return o.start + o.durationMs; }
+
+    /** The {@code i}-th asset of type {@code t} in a street, with seeded attributes and position. */
+    private Asset asset(AssetType t, Area street, int i, SplittableRandom rnd) {
+        double[] centre = centre(street.code());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        for (AttributeDef a : t.attributes().values()) {
+            attrs.put(a.name(), attribute(a, rnd));
+        }
+        return new Asset(String.format("%s-%s-%04d", t.name(), street.code(), i), t.name(), street.code(),
+                round6(centre[0] + (rnd.nextDouble() - 0.5) * 0.02), round6(centre[1] + (rnd.nextDouble() - 0.5) * 0.02), attrs);
+    }
 
     /** Rainstorm intensity 0..1 at a time (a raised-cosine bump over the storm). */
     public double stormIntensity(long t) {

@@ -126,6 +126,6 @@ class AlertRuleTest {
     void everyCatalogThresholdBuildsARule() {
         long rules = CatalogLoader.load("shanghai").indicators().stream()
                 .filter(i -> i.alert() != null).map(i -> AlertRule.of(i.alert())).count();
-        assertThat(rules).isEqualTo(34);
+        assertThat(rules).isEqualTo(154);
     }
 }

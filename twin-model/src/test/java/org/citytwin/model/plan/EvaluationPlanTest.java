@@ -48,13 +48,30 @@ class EvaluationPlanTest {
         for (int i = 0; i < 1000; i++) {
             more.add(0, new Indicator("extra_" + i, "额外", "Extra", template.unit(), template.category(), template.source(),
                     template.assetType(), template.metric(), null, null, null, null, template.aggregation(),
-                    template.periodMs(), template.levels(), null, null, template.resolution(), "x", 1));
+                    template.periodMs(), template.levels(), null, null, template.resolution(), "额外。", "Extra.", false, false, "x", 1));
         }
         EvaluationPlan big = EvaluationPlan.compile(new Catalog(CATALOG.categories(), more), TYPES, TOPO);
         assertThat(big.size()).isEqualTo(PLAN.size() + 1000);
         assertThat(ids(big, big.slotsForReading("air_station", "pm25"))).isEqualTo(ids(PLAN, PLAN.slotsForReading("air_station", "pm25")));
         assertThat(ids(big, big.slotsForEvent("ev_charger", "session_end"))).isEqualTo(ids(PLAN, PLAN.slotsForEvent("ev_charger", "session_end")));
         assertThat(big.slotsForReading("air_station", "pm25")).hasSize(PLAN.slotsForReading("air_station", "pm25").length);
+    }
+
+    @Test
+    void gaugesCountOnlineAssetsUnlessTheyKeepOfflineOnes() {
+        Asset national = new Asset("b", "air_station", "310101002", 0, 0, Map.of("station_class", "national", "elevation", 5.0));
+        Asset gate = new Asset("g", "metro_gate", "310101002", 0, 0, Map.of("line", "1", "interchange", true));
+        // Default: an offline station leaves the average, the count and the share of good air.
+        for (String id : List.of("air_aqi_avg", "air_station_count", "air_good_share")) {
+            assertThat(PLAN.indicator(id).acceptsReading(40, true, national)).as(id).isTrue();
+            assertThat(PLAN.indicator(id).acceptsReading(40, false, national)).as(id).isFalse();
+        }
+        // offline: keep — the online share needs the offline stations in its denominator.
+        assertThat(CATALOG.get("air_stations_online_share").offlineKeep()).isTrue();
+        assertThat(PLAN.indicator("air_stations_online_share").acceptsReading(40, false, national)).isTrue();
+        assertThat(PLAN.indicator("air_stations_online_share").conditionHolds(40, false, national)).isFalse();
+        // Windows count what happened: a counter increment passes whatever the asset's state.
+        assertThat(PLAN.indicator("metro_entries_total").acceptsReading(12, false, gate)).isTrue();
     }
 
     @Test

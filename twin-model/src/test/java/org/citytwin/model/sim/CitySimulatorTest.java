@@ -78,7 +78,7 @@ class CitySimulatorTest {
         Catalog catalog = CatalogLoader.load("shanghai");
         EvaluationPlan plan = EvaluationPlan.compile(catalog, TYPES, TOPO);
         CitySimulator sim = new CitySimulator(TYPES, TOPO, CitySimulator.options().seed(42));
-        assertThat(sim.registry().size()).isBetween(50_000, 60_000);
+        assertThat(sim.registry().size()).isBetween(55_000, 65_000);
         EventParser parser = new EventParser(TYPES, sim.registry());
         boolean[] fed = new boolean[plan.size()];
         boolean[] routed = new boolean[plan.size()];
@@ -118,9 +118,13 @@ class CitySimulatorTest {
         assertThat(noInput).isEmpty();
         // Threshold counters whose condition a calm summer night (00:00-01:00, no storm) does not meet:
         // their inputs arrive, they are 0 rather than empty.
-        assertThat(filteredOut).containsExactlyInAnyOrder("ws_low_pressure_points", "drain_waterlogged_points",
-                "weather_heat_stations", "grid_lightning_trips", "fire_low_battery_panels", "site_pm10_over_count",
-                "san_hot_bins", "safety_dense_cameras", "taxi_long_trips");
+        assertThat(filteredOut).containsExactlyInAnyOrder("ws_low_pressure_points", "ws_secondary_low_tank_pumps",
+                "wq_source_ammonia_over", "drain_waterlogged_points", "drain_tanks_nearly_full", "weather_heat_stations",
+                "weather_fog_sensors", "grid_overloaded_transformers", "gas_lng_low_tanks", "elev_hot_escalators",
+                "fire_low_battery_panels", "fire_low_water_tanks", "fire_home_detectors_low_battery", "tunnel_sumps_high",
+                "site_pm10_over_count", "site_cranes_overloaded", "site_cranes_windy", "san_hot_bins", "san_toilets_smelly",
+                "light_poles_leaking", "safety_dense_cameras", "safety_pillars_low_battery",
+                "tel_olt_degraded", "taxi_ranks_queuing", "port_yards_congested", "taxi_long_trips");
         System.out.println("one simulated hour: " + records + " records, " + sim.registry().size() + " assets");
     }
 }

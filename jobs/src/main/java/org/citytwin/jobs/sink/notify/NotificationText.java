@@ -17,8 +17,9 @@ import org.citytwin.model.topology.Area;
  * Turns an alert event into a {@link Notification}: labels {@code alertname} (the indicator id),
  * {@code indicator}, {@code category}, {@code area}, {@code level}, {@code severity}, {@code run};
  * annotations {@code summary}/{@code description} in English, {@code summary_zh}/{@code
- * description_zh} in Chinese (indicator and area names, value with unit, threshold, how long) and
- * {@code dashboard}, the link made from a template with {indicator}, {category}, {area}, {run}.
+ * description_zh} in Chinese (indicator and area names, value with unit, threshold, how long),
+ * {@code indicator_description}/{@code indicator_description_zh} (what the indicator measures, from the
+ * catalog) and {@code dashboard}, the link made from a template with {indicator}, {category}, {area}, {run}.
  */
 public final class NotificationText implements Serializable {
 
@@ -78,6 +79,10 @@ public final class NotificationText implements Serializable {
             annotations.put("summary_zh", areaZh + nameZh + "已恢复为" + value);
             annotations.put("description_zh", areaZh + nameZh + "为" + value + "，已回到恢复线" + threshold
                     + "，告警持续" + minutesZh(t.time() - t.startsAt()) + "。");
+        }
+        if (indicator != null) {
+            annotations.put("indicator_description", indicator.enDescription());
+            annotations.put("indicator_description_zh", indicator.zhDescription());
         }
         annotations.put("dashboard", dashboard);
         return new Notification(firing ? Notification.FIRING : Notification.RESOLVED, labels, annotations,

@@ -92,10 +92,13 @@ class NotificationWriterTest {
             assertThat(alert.get("generatorURL").asText())
                     .isEqualTo("http://grafana.test/d/twin?var-area=310101&var-indicator=air_aqi_avg");
             assertThat(JSON.convertValue(alert.get("annotations"), Map.class)).isEqualTo(Map.of(
-                    "summary", "Air quality index in Huangpu is 210 AQI (critical)",
-                    "description", "Air quality index in Huangpu has been above 200 AQI for at least 30 min; now 210 AQI.",
-                    "summary_zh", "黄浦区空气质量指数为210 AQI（严重）",
-                    "description_zh", "黄浦区空气质量指数高于200 AQI已持续至少30分钟，当前为210 AQI。",
+                    "summary", "Average AQI in Huangpu is 210 AQI (critical)",
+                    "description", "Average AQI in Huangpu has been above 200 AQI for at least 30 min; now 210 AQI.",
+                    "summary_zh", "黄浦区平均空气质量指数为210 AQI（严重）",
+                    "description_zh", "黄浦区平均空气质量指数高于200 AQI已持续至少30分钟，当前为210 AQI。",
+                    "indicator_description", "Average of the latest AQI of every online air quality station in the area,"
+                            + " updated every 5 min.",
+                    "indicator_description_zh", "区域内所有在线空气质量监测站最新AQI的平均值，每5分钟更新。",
                     "dashboard", "http://grafana.test/d/twin?var-area=310101&var-indicator=air_aqi_avg"));
         }
     }
