@@ -36,10 +36,13 @@ import org.citytwin.model.plan.EvaluationPlan;
 
 /**
  * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —
- * each is held until the watermark passes it — and emits, per area level, what the event changes:
- * gauge changes (the asset's old and new part in each gauge indicator reading that metric) and
- * window items (counter increments, events). Drops duplicates, dead-letters events later than the
- * allowed lateness, and takes assets offline after their type's silence timeout.
+ * each is held until the watermark passes it — and emits, for the asset's street (the
+ * pre-aggregation adds it to the district and the city), what the event changes: gauge changes
+ * (per accumulator group, the part the asset added last time and its part now) and window items
+ * (counter increments, events). Drops duplicates, dead-letters events later than the allowed
+ * lateness, takes assets offline after their type's silence timeout, and follows registry changes
+ * (a move to another street, changed attributes) without leaving its old part behind. Everything
+ * an asset needs is one {@link AssetTwin} value, and the twin keeps one event-time timer.
  *
  * <p>An event behind the watermark but within the allowed lateness is applied at once: its window
  * items keep their event time (the area re-emits the corrected window); a gauge reading updates
