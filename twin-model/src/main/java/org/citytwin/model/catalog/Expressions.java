@@ -188,6 +188,15 @@ public final class Expressions {
         }
     }
 
+    /** Whether a compiled filter holds, its variables looked up by name (no map built per call); false on error. */
+    public static boolean test(CelRuntime.Program p, dev.cel.runtime.CelVariableResolver vars) {
+        try {
+            return Boolean.TRUE.equals(p.eval(vars));
+        } catch (CelEvaluationException e) {
+            return false;
+        }
+    }
+
     /** Evaluates a compiled formula; NaN when it cannot be evaluated (missing input, division by zero). */
     public static double evaluate(CelRuntime.Program p, Map<String, ?> vars) {
         try {

@@ -1,6 +1,7 @@
 package org.citytwin.model.plan;
 
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Expressions;
@@ -9,9 +10,9 @@ import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.topology.AreaLevel;
 
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One slot of an {@link EvaluationPlan}: the indicator plus its compiled CEL programs. The
@@ -87,16 +88,10 @@ public final class CompiledIndicator implements Serializable {
         if (filter == null) {
             return true;
         }
-        Map<String, Object> vars = new HashMap<>(defaults);
-        if (asset != null) {
-            asset.attributes().forEach((k, v) -> {
-                if (vars.containsKey(k)) {
-                    vars.put(k, v);
-                }
-            });
-        }
-        vars.putAll(eventAttributes);
-        return Expressions.test(filter, vars);
+        return Expressions.test(filter, name -> {
+            Object value = eventAttributes.get(name);
+            return value != null ? Optional.of(value) : assetVariable(name, asset);
+        });
     }
 
     /** Evaluates a FORMULA over the values of the indicators it reads (by id); NaN when it cannot. */
@@ -107,18 +102,22 @@ public final class CompiledIndicator implements Serializable {
         return Expressions.evaluate(formula, inputs);
     }
 
-    private Map<String, Object> readingVars(double value, boolean online, Asset asset) {
-        Map<String, Object> vars = new HashMap<>(defaults);
-        if (asset != null) {
-            asset.attributes().forEach((k, v) -> {
-                if (vars.containsKey(k)) {
-                    vars.put(k, v);
-                }
-            });
+    /** The variables of a reading's filter: the reading's value, online, and the asset's declared attributes. */
+    private CelVariableResolver readingVars(double value, boolean online, Asset asset) {
+        return name -> switch (name) {
+            case "value" -> Optional.of(value);
+            case "online" -> Optional.of(online);
+            default -> assetVariable(name, asset);
+        };
+    }
+
+    /** A declared attribute variable: the asset's value, else the declared default; undeclared names are unbound. */
+    private Optional<Object> assetVariable(String name, Asset asset) {
+        if (!defaults.containsKey(name)) {
+            return Optional.empty();
         }
-        vars.put("value", value);
-        vars.put("online", online);
-        return vars;
+        Object value = asset == null ? null : asset.attributes().get(name);
+        return Optional.ofNullable(value != null ? value : defaults.get(name));
     }
 
     @Override
