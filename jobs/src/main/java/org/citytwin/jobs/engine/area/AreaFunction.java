@@ -11,6 +11,8 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -85,18 +87,18 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
         counters.open(getRuntimeContext(), samples);
-        gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", Types.INT,
-                TypeInformation.of(GaugeAccumulator.class)));
+        gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", IntSerializer.INSTANCE,
+                AreaStateSerializers.Gauges.INSTANCE));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
                 TypeInformation.of(GaugePartial.class)));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
-        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
-                TypeInformation.of(WindowAccumulator.class)));
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", LongSerializer.INSTANCE,
+                AreaStateSerializers.Windows.INSTANCE));
         windowsEnding = getRuntimeContext().getMapState(new MapStateDescriptor<>("windowsEnding", Types.LONG,
                 TypeInformation.of(int[].class)));
-        written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", Types.LONG,
-                TypeInformation.of(PointValues.class)));
+        written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", LongSerializer.INSTANCE,
+                AreaStateSerializers.Written.INSTANCE));
     }
 
     @Override

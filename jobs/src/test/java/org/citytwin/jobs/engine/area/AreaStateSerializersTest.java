@@ -1,0 +1,65 @@
+package org.citytwin.jobs.engine.area;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.citytwin.jobs.engine.twin.Contribution;
+import org.junit.jupiter.api.Test;
+
+/** The area's state serializers give back what they were given, field by field, also as copies. */
+class AreaStateSerializersTest {
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        T back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(serializer.copy(value)).usingRecursiveComparison().ignoringFields("live").isEqualTo(back);
+        return back;
+    }
+
+    @Test
+    void aGaugeAccumulatorKeepsSumsCountsAndItsMultisetIncludingNegativeCounts() throws Exception {
+        GaugeAccumulator acc = new GaugeAccumulator();
+        acc.change(70, 50, (byte) (Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES), true);
+        acc.change(0, -12, (byte) Contribution.NEW_INCLUDED, true);
+        GaugeAccumulator back = roundTrip(AreaStateSerializers.Gauges.INSTANCE, acc);
+        assertThat(back.sum).isEqualTo(-32);
+        assertThat(back.included).isEqualTo(1);
+        assertThat(back.matching).isEqualTo(1);
+        assertThat(back.touched).isTrue();
+        assertThat(back.values).containsExactly(-12, 50, 70);
+        assertThat(back.counts).containsExactly(1, 1, -1);
+    }
+
+    @Test
+    void aWindowAccumulatorKeepsItsLabelsAndItsSketch() throws Exception {
+        WindowAccumulator acc = new WindowAccumulator();
+        acc.add(30, "line-2", true, 0.1);
+        acc.add(10, "line-1", true, 0.1);
+        acc.add(20, "x".repeat(70_000), true, 0.1); // longer than writeUTF allows
+        WindowAccumulator back = roundTrip(AreaStateSerializers.Windows.INSTANCE, acc);
+        assertThat(back.count).isEqualTo(3);
+        assertThat(back.sum).isEqualTo(60);
+        assertThat(back.max).isEqualTo(30);
+        assertThat(back.distinct).containsExactly("line-1", "line-2", "x".repeat(70_000));
+        assertThat(back.quantile(0.5)).isEqualTo(acc.quantile(0.5));
+        assertThat(back.quantile(0.99)).isEqualTo(acc.quantile(0.99));
+
+        WindowAccumulator empty = roundTrip(AreaStateSerializers.Windows.INSTANCE, new WindowAccumulator());
+        assertThat(empty.sketch).isNull();
+        assertThat(empty.max).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void writtenValuesKeepTheirSlots() throws Exception {
+        PointValues values = PointValues.empty();
+        values.put(700, 1.5);
+        values.put(3, -2.25);
+        PointValues back = roundTrip(AreaStateSerializers.Written.INSTANCE, values);
+        assertThat(back.get(3)).isEqualTo(-2.25);
+        assertThat(back.get(700)).isEqualTo(1.5);
+        assertThat(back.get(4)).isNaN();
+    }
+}
