@@ -99,7 +99,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
         registry = registryRef.resolve();
-        ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwin.class);
+        ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwinSerializer.INSTANCE);
         // Retired assets: a twin not written for this long is dropped (checked on access and on compaction).
         twinDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(retiredAfter)
                 .cleanupIncrementally(1, false)          // heap state: one entry checked per access
