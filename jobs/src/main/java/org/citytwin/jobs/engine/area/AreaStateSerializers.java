@@ -1,15 +1,12 @@
 package org.citytwin.jobs.engine.area;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
+import org.citytwin.jobs.engine.FieldSerializer;
 
 /**
  * Serializers for the area's state values, read and written at every tick: their fields in a
@@ -20,47 +17,6 @@ import org.apache.flink.core.memory.DataOutputView;
 final class AreaStateSerializers {
 
     private AreaStateSerializers() {}
-
-    /** Fields in order; copies go through the bytes (copies are rare: heap snapshots). */
-    private abstract static class FieldSerializer<T> extends TypeSerializerSingleton<T> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public T copy(T from) {
-            try {
-                DataOutputSerializer out = new DataOutputSerializer(256);
-                serialize(from, out);
-                return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public T copy(T from, T reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public T deserialize(T reuse, DataInputView source) throws IOException {
-            return deserialize(source);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            serialize(deserialize(source), target);
-        }
-    }
 
     static final class Gauges extends FieldSerializer<GaugeAccumulator> {
         private static final long serialVersionUID = 1L;

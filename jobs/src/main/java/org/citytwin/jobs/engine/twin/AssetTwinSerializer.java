@@ -1,17 +1,14 @@
 package org.citytwin.jobs.engine.twin;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
+import org.citytwin.jobs.engine.FieldSerializer;
 import org.citytwin.model.event.Event;
 
 /**
@@ -19,7 +16,7 @@ import org.citytwin.model.event.Event;
  * waiting events included (whose attribute maps Flink's POJO serializer hands to Kryo). Stateless;
  * a change of layout needs a new snapshot version.
  */
-public final class AssetTwinSerializer extends TypeSerializerSingleton<AssetTwin> {
+public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
 
     private static final long serialVersionUID = 1L;
     static final AssetTwinSerializer INSTANCE = new AssetTwinSerializer();
@@ -29,34 +26,8 @@ public final class AssetTwinSerializer extends TypeSerializerSingleton<AssetTwin
     private static final byte FLAG = 2;
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public AssetTwin createInstance() {
         return new AssetTwin();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public AssetTwin copy(AssetTwin from) {
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            serialize(from, out);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public AssetTwin copy(AssetTwin from, AssetTwin reuse) {
-        return copy(from);
     }
 
     @Override
@@ -208,16 +179,6 @@ public final class AssetTwinSerializer extends TypeSerializerSingleton<AssetTwin
 
     private static String readNullable(DataInputView in) throws IOException {
         return in.readBoolean() ? StringSerializer.INSTANCE.deserialize(in) : null;
-    }
-
-    @Override
-    public AssetTwin deserialize(AssetTwin reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override
