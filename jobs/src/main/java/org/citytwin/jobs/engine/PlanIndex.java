@@ -31,8 +31,6 @@ public final class PlanIndex {
     private static final int[] NO_SLOTS = new int[0];
 
     private final Map<String, Map<String, Integer>> metricPositions = new HashMap<>();
-    private final Map<String, int[]> gaugeSlotsByType = new HashMap<>();
-    private final Map<String, Map<String, int[]>> readingRoutes = new HashMap<>();
     private final boolean[][] computedAt;
     private final int[][] formulaInputs;
     private final int[][] dependents;
@@ -57,11 +55,6 @@ public final class PlanIndex {
                 positions.put(metric, positions.size());
             }
             metricPositions.put(type.name(), positions);
-            Map<String, int[]> routes = new HashMap<>();
-            for (String metric : type.metrics().keySet()) {
-                routes.put(metric, plan.slotsForReading(type.name(), metric));
-            }
-            readingRoutes.put(type.name(), routes);
         }
         computedAt = new boolean[plan.size()][AreaLevel.values().length];
         Map<String, List<Integer>> gauges = new HashMap<>();
@@ -96,7 +89,6 @@ public final class PlanIndex {
                 }
             }
         }
-        gauges.forEach((type, slots) -> gaugeSlotsByType.put(type, slots.stream().mapToInt(i -> i).toArray()));
         dependents = new int[plan.size()][];
         for (int s = 0; s < plan.size(); s++) {
             dependents[s] = dependentLists.get(s).stream().mapToInt(i -> i).toArray();
@@ -139,13 +131,15 @@ public final class PlanIndex {
         }
         gaugeGroupPosition = new int[members.size()];
         for (AssetType type : plan.assetTypes().all()) {
-            int[] gaugeGroups = groupsOf(gaugeSlotsByType.getOrDefault(type.name(), NO_SLOTS));
+            int[] gaugeGroups = groupsOf(gauges.getOrDefault(type.name(), List.of()).stream().mapToInt(i -> i).toArray());
             gaugeGroupsByType.put(type.name(), gaugeGroups);
             for (int k = 0; k < gaugeGroups.length; k++) {
                 gaugeGroupPosition[gaugeGroups[k]] = k;
             }
             Map<String, int[]> routes = new HashMap<>();
-            readingRoutes.get(type.name()).forEach((metric, slots) -> routes.put(metric, groupsOf(slots)));
+            for (String metric : type.metrics().keySet()) {
+                routes.put(metric, groupsOf(plan.slotsForReading(type.name(), metric)));
+            }
             readingGroups.put(type.name(), routes);
             for (String kind : type.events().keySet()) {
                 eventGroups.put(type.name() + '\u0000' + kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
@@ -179,18 +173,8 @@ public final class PlanIndex {
         return metricPositions.getOrDefault(type, Map.of()).size();
     }
 
-    int[] gaugeSlots(String type) {
-        return gaugeSlotsByType.getOrDefault(type, NO_SLOTS);
-    }
-
     public boolean computedAt(int slot, AreaLevel level) {
         return computedAt[slot][level.ordinal()];
-    }
-
-    /** The slots reading a metric of an asset type (the plan's routing, without building a key per call). */
-    int[] readingSlots(String type, String metric) {
-        int[] slots = readingRoutes.getOrDefault(type, Map.of()).get(metric);
-        return slots == null ? NO_SLOTS : slots;
     }
 
     /** The slots a formula reads, ascending. */

@@ -125,16 +125,15 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
                 ctx.timerService().registerEventTimeTimer(end - 1 + allowedLatenessMs);
             }
             acc.merge(partial.items[i]);
-            windows.put(key, acc.seal());
+            windows.put(key, acc); // the state serializer writes the sketch's bytes
             if (end - 1 <= watermark) {
                 // Late items: correct the written window in place, and what derives from it.
                 PointValues values = writtenAt(end);
                 emitWindow(ctx.getCurrentKey(), group, end, acc, values, out);
-                written.put(end, values);
                 if (end <= watermark) {
                     evaluateDerived(ctx.getCurrentKey(), end, values, index.groupDependents(group), out);
-                    written.put(end, values);
                 }
+                written.put(end, values);
             }
         }
     }

@@ -19,8 +19,8 @@ import org.citytwin.model.catalog.Aggregation;
  * give the same value.
  *
  * <p>The sketch is worked on as an object and kept as bytes in {@link #sketch} for state and the
- * network: {@link #seal()} writes the bytes, and must be called before the accumulator is stored
- * or sent.
+ * network: {@link #seal()} writes the bytes. The area's state serializer seals what it writes; a
+ * partial is sealed before it is sent (the network uses Flink's POJO serializer).
  */
 public final class WindowAccumulator {
 

@@ -133,25 +133,34 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         long watermark = Math.max(ctx.timerService().currentWatermark(), partitionWatermark);
         releaseUpTo(watermark, asset, type, state, out);
         followRegistry(asset, type, state, watermark + 1, out);
-        String identity = identity(event);
         if (event.time() <= lateHorizon(partitionWatermark)) {
             reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind its partition's watermark " + partitionWatermark);
-        } else if (state.remembers(identity)) {
-            reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
         } else {
-            state.remember(identity, event.time());
-            counters.applied();
-            if (event.time() > watermark) {
-                state.hold(event);
-            } else {
-                apply(event, asset, type, state, watermark + 1, out);
-            }
+            accept(record, asset, type, state, watermark, ctx, out);
         }
         // Only identities behind the operator's watermark are LATE whichever partition repeats them.
         forgetOldIdentities(ctx.timerService().currentWatermark(), state);
         armTimer(type, state, ctx);
         twin.update(state);
+    }
+
+    /** A record that is not LATE: DUPLICATE, or held until the watermark, or applied at once behind it. */
+    private void accept(FeedRecord record, Asset asset, AssetType type, AssetTwin state, long watermark, Context ctx,
+            Collector<Contribution> out) {
+        Event event = record.event();
+        String identity = identity(event);
+        if (state.remembers(identity)) {
+            reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
+            return;
+        }
+        state.remember(identity, event.time());
+        counters.applied();
+        if (event.time() > watermark) {
+            state.hold(event);
+        } else {
+            apply(event, asset, type, state, watermark + 1, out);
+        }
     }
 
     @Override
