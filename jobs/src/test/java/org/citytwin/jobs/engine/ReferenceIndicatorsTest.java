@@ -12,9 +12,9 @@ import org.citytwin.jobs.engine.ReferenceIndicators.PointKey;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.event.RejectReason;
-import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,14 +35,16 @@ class ReferenceIndicatorsTest {
     private static final String OTHER_DISTRICT = "310104";
     private static final String CITY = "310000";
 
-    private static EvaluationPlan plan;
+    private static Catalog catalog;
+    private static AssetTypes types;
+    private static CityTopology topology;
     private static AssetRegistry registry;
 
     @BeforeAll
     static void compilePlan() {
-        AssetTypes types = AssetTypes.load("shanghai");
-        CityTopology topology = CityTopology.load("shanghai");
-        plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
+        types = AssetTypes.load("shanghai");
+        topology = CityTopology.load("shanghai");
+        catalog = CatalogLoader.load("shanghai");
         registry = new AssetRegistry(List.of(
                 new Asset("air-1", "air_station", STREET, 31.2, 121.4, Map.of("station_class", "national", "elevation", 10.0)),
                 new Asset("air-2", "air_station", STREET, 31.2, 121.4, Map.of("station_class", "roadside", "elevation", 12.0)),
@@ -180,7 +182,8 @@ class ReferenceIndicatorsTest {
         for (String r : records) {
             bytes.add(r.getBytes(StandardCharsets.UTF_8));
         }
-        return ReferenceIndicators.compute(plan, registry, Duration.ofSeconds(30), Duration.ofMinutes(5), bytes);
+        return ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes));
     }
 
     private static Double point(Expected e, String id, String area, long time) {
