@@ -50,15 +50,18 @@ final class ReferenceExpressions {
      * increment), {@code online} and the asset type's static attributes.
      */
     boolean holdsForReading(String expression, AssetType type, Asset asset, double value, boolean online) {
-        Map<String, CelType> declared = new LinkedHashMap<>();
-        declared.put("value", SimpleType.DOUBLE);
-        declared.put("online", SimpleType.BOOL);
-        type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
+        CelRuntime.Program program = filters.computeIfAbsent("reading|" + type.name() + "|" + expression, k -> {
+            Map<String, CelType> declared = new LinkedHashMap<>();
+            declared.put("value", SimpleType.DOUBLE);
+            declared.put("online", SimpleType.BOOL);
+            type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
+            return compile(expression, declared);
+        });
         Map<String, Object> variables = new HashMap<>();
         staticAttributes(type, asset, variables);
         variables.put("value", value);
         variables.put("online", online);
-        return holds(filter("reading|" + type.name() + "|" + expression, expression, declared), expression, variables);
+        return holds(program, expression, variables);
     }
 
     /**
@@ -66,18 +69,23 @@ final class ReferenceExpressions {
      * indicator names its asset type, the asset's static attributes.
      */
     boolean holdsForEvent(String expression, AssetType type, Asset asset, Event event, boolean seesAsset) {
-        Map<String, CelType> declared = new LinkedHashMap<>();
-        type.event(event.kind()).attributes().values().forEach(a -> declared.put(a.name(), celType(a)));
+        String key = "event|" + type.name() + "|" + event.kind() + "|" + seesAsset + "|" + expression;
+        CelRuntime.Program program = filters.computeIfAbsent(key, k -> {
+            Map<String, CelType> declared = new LinkedHashMap<>();
+            type.event(event.kind()).attributes().values().forEach(a -> declared.put(a.name(), celType(a)));
+            if (seesAsset) {
+                type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
+            }
+            return compile(expression, declared);
+        });
         Map<String, Object> variables = new HashMap<>();
         if (seesAsset) {
-            type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
             staticAttributes(type, asset, variables);
         }
         for (AttributeDef a : type.event(event.kind()).attributes().values()) {
             variables.put(a.name(), typed(a, event.attributes().get(a.name()), "event of " + asset.id()));
         }
-        String key = "event|" + type.name() + "|" + event.kind() + "|" + seesAsset + "|" + expression;
-        return holds(filter(key, expression, declared), expression, variables);
+        return holds(program, expression, variables);
     }
 
     /** The formula of a derived indicator, compiled over every indicator id. */
@@ -107,18 +115,16 @@ final class ReferenceExpressions {
         }
     }
 
-    private CelRuntime.Program filter(String key, String expression, Map<String, CelType> declared) {
-        return filters.computeIfAbsent(key, k -> {
-            CelBuilder builder = CelFactory.standardCelBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
-            declared.forEach(builder::addVar);
-            Cel cel = builder.build();
-            try {
-                return cel.createProgram(cel.compile(expression).getAst());
-            } catch (CelValidationException | CelEvaluationException e) {
-                throw new IllegalStateException("filter '" + expression + "' does not compile over " + declared.keySet()
-                        + ": " + e.getMessage(), e);
-            }
-        });
+    private static CelRuntime.Program compile(String expression, Map<String, CelType> declared) {
+        CelBuilder builder = CelFactory.standardCelBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
+        declared.forEach(builder::addVar);
+        Cel cel = builder.build();
+        try {
+            return cel.createProgram(cel.compile(expression).getAst());
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("filter '" + expression + "' does not compile over " + declared.keySet()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** The semantics do not say what a filter that fails to evaluate means: the reference refuses to guess. */
