@@ -49,6 +49,7 @@ import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.event.RejectReason;
@@ -173,6 +174,24 @@ class IndicatorEngineITCase {
             }
         }
         assertThat(without).as("indicators without any point").isEmpty();
+
+        // Windows written as 0 where the source assets are registered let the ratios of counts read 0 % and 100 %.
+        long zeroCounts = run.points.entrySet().stream().filter(e -> e.getValue() == 0.0
+                && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
+                && plan.slot(plan.slotOf(e.getKey().id())).source() != SourceKind.GAUGE).count();
+        assertThat(zeroCounts).as("count windows written as 0").isGreaterThan(1000);
+        for (String ratio : List.of("wq_lab_pass_rate", "food_inspection_pass_rate")) {
+            assertThat(run.points).as(ratio + " at 100 %").anySatisfy((k, v) -> {
+                assertThat(k.id()).isEqualTo(ratio);
+                assertThat(v).isEqualTo(100.0);
+            });
+        }
+        for (String ratio : List.of("hotline_urgent_ratio", "call_slow_answer_ratio")) {
+            assertThat(run.points).as(ratio + " at 0 %").anySatisfy((k, v) -> {
+                assertThat(k.id()).isEqualTo(ratio);
+                assertThat(v).isEqualTo(0.0);
+            });
+        }
     }
 
     @Test

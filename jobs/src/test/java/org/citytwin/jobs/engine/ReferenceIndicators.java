@@ -111,6 +111,7 @@ final class ReferenceIndicators {
         Map<PointKey, Double> points = new HashMap<>();
         r.gaugePoints(points);
         r.windowPoints(points);
+        r.zeroWindowPoints(points);
         r.derivedPoints(points);
         return new Expected(points, r.deadLetters, r.accepted, r.behind);
     }
@@ -521,6 +522,37 @@ final class ReferenceIndicators {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(null);
         return sorted.get((int) Math.floor(percentile.quantile() * (sorted.size() - 1)));
+    }
+
+    /**
+     * A window without items in an area is written as 0 for {@code count}, {@code sum} and {@code
+     * rate} when (a) assets of the indicator's asset type are registered in the area (filters not
+     * applied) and (b) the feed has an item of some window indicator of the same period, anywhere,
+     * in that window. An indicator over events of any asset type names no asset type: (a) never holds.
+     */
+    private void zeroWindowPoints(Map<PointKey, Double> out) {
+        Map<Long, Set<Long>> endsByPeriod = new HashMap<>();
+        for (WindowKey key : windows.keySet()) {
+            endsByPeriod.computeIfAbsent(catalog.get(key.id).periodMs(), p -> new HashSet<>()).add(key.end);
+        }
+        Set<Aggregation> zeroWhenEmpty = Set.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE);
+        for (Indicator indicator : catalog.indicators()) {
+            boolean windowed = indicator.source() == SourceKind.COUNTER || indicator.source() == SourceKind.EVENT;
+            if (!windowed || !zeroWhenEmpty.contains(indicator.aggregation()) || indicator.assetType() == null) {
+                continue;
+            }
+            Set<String> registeredIn = new HashSet<>();
+            for (Asset asset : registry.all()) {
+                if (asset.type().equals(indicator.assetType())) {
+                    areasOf(indicator, asset.street()).forEach(a -> registeredIn.add(a.code()));
+                }
+            }
+            for (long end : endsByPeriod.getOrDefault(indicator.periodMs(), Set.of())) {
+                for (String area : registeredIn) {
+                    out.putIfAbsent(new PointKey(indicator.id(), area, end), 0.0);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- derived

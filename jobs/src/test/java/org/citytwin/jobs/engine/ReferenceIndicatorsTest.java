@@ -1,6 +1,11 @@
 package org.citytwin.jobs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +17,7 @@ import org.citytwin.jobs.engine.ReferenceIndicators.PointKey;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.event.RejectReason;
@@ -95,8 +101,12 @@ class ReferenceIndicatorsTest {
         }
         // Gates online counts gates by their in_service gauge, which these readings do not carry: 0 while gate-1 is online.
         assertThat(point(e, "metro_gates_online", STREET, T0 + M)).isEqualTo(0.0);
-        // No exits were read: no exits window has an item.
-        assertThat(e.points().keySet()).noneMatch(k -> k.id().startsWith("metro_exits"));
+        // No exits were read: the exits windows of both window ends with entries read 0 where gate-1 is registered.
+        for (String area : List.of(STREET, DISTRICT, CITY)) {
+            assertThat(point(e, "metro_exits_total", area, end)).isEqualTo(0.0);
+            assertThat(point(e, "metro_exits_total", area, end + 5 * M)).isEqualTo(0.0);
+        }
+        assertThat(e.points().keySet()).filteredOn(k -> k.id().equals("metro_exits_total")).hasSize(6);
     }
 
     @Test
@@ -175,6 +185,49 @@ class ReferenceIndicatorsTest {
         assertThat(e.points()).doesNotContainKey(new PointKey("air_aqi_avg", CITY, T0 + 70 * M));
         assertThat(e.points()).doesNotContainKey(new PointKey("air_aqi_avg", CITY, T0 + 45 * M));
         assertThat(e.points()).doesNotContainKey(new PointKey("air_aqi_avg", CITY, T0 + 75 * M));
+    }
+
+    @Test
+    void eachPartitionDecidesLateWithItsOwnWatermark() {
+        List<String> first = List.of(
+                reading("a", "air-1", T0 + 10 * S, "aqi", 40),
+                reading("b", "air-1", T0 + 400 * S, "aqi", 42),
+                reading("c", "air-1", T0 + 20 * S, "aqi", 1)); // W = T0 + 369 s here: LATE
+        List<String> second = List.of(
+                reading("d", "air-3", T0 + 20 * S, "aqi", 90)); // its partition has no watermark yet: on time
+        Expected e = ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes(first), bytes(second)));
+
+        assertThat(e.deadLetters()).isEqualTo(Map.of(RejectReason.LATE, 1L));
+        assertThat(e.accepted()).isEqualTo(3);
+        assertThat(e.appliedBehindWatermark()).isZero();
+        assertThat(point(e, "air_aqi_avg", CITY, T0 + 5 * M)).isEqualTo(65.0);
+        assertThatThrownBy(() -> ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes(first), bytes(List.of(reading("x", "air-1", T0 + 30 * S, "aqi", 5))))))
+                .as("an asset in two partitions").hasMessageContaining("air-1");
+    }
+
+    @Test
+    void aPercentileIsTheExactValueAtDDSketchsRankAndTheSketchIsWithinItsAccuracyOfIt() {
+        List<Double> values = new ArrayList<>();
+        for (int i = 20; i >= 1; i--) {
+            values.add(i * 1.5);
+        }
+        // Rank q × (n − 1) of the ascending values, rounded down: 9, 18 and 18 of 0..19.
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P50)).isEqualTo(15.0);
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P95)).isEqualTo(28.5);
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P99)).isEqualTo(28.5);
+        DDSketch sketch = DDSketches.unboundedDense(Aggregation.SKETCH_RELATIVE_ACCURACY);
+        values.forEach(sketch::accept);
+        for (Aggregation p : List.of(Aggregation.P50, Aggregation.P95, Aggregation.P99)) {
+            double exact = ReferenceIndicators.exactQuantile(values, p);
+            assertThat(sketch.getValueAtQuantile(p.quantile())).as(p.name())
+                    .isCloseTo(exact, within(Aggregation.SKETCH_RELATIVE_ACCURACY * exact));
+        }
+    }
+
+    private static List<byte[]> bytes(List<String> records) {
+        return records.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     private static Expected compute(String... records) {
