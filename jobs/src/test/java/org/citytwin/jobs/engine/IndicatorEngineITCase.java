@@ -174,7 +174,11 @@ class IndicatorEngineITCase {
             }
         }
         assertThat(without).as("indicators without any point").isEmpty();
+    }
 
+    @Test
+    void windowsWrittenAsZeroLetRatiosOfCountsReadZeroAndHundredPercent() throws Exception {
+        Run run = run(2);
         // Windows written as 0 where the source assets are registered let the ratios of counts read 0 % and 100 %.
         long zeroCounts = run.points.entrySet().stream().filter(e -> e.getValue() == 0.0
                 && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
@@ -283,13 +287,14 @@ class IndicatorEngineITCase {
         List<ConsumerRecord<byte[], byte[]>> letters = kafka.consume(run.deadLetterTopic, (int) rejected,
                 Duration.ofSeconds(20)); // the job has ended: every dead letter is already in the topic
         Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
-        Set<Long> offsets = new TreeSet<>();
-        List<Long> repeated = new ArrayList<>();
+        Set<String> positions = new TreeSet<>();
+        List<String> repeated = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             JsonNode node = JSON.readTree(letter.value());
             byReason.merge(RejectReason.valueOf(node.get("reason").asText()), 1L, Long::sum);
-            if (!offsets.add(node.get("offset").asLong())) {
-                repeated.add(node.get("offset").asLong());
+            String position = node.get("partition").asInt() + "@" + node.get("offset").asLong();
+            if (!positions.add(position)) {
+                repeated.add(position);
             }
         }
         Map<RejectReason, Long> bySimulator = new EnumMap<>(RejectReason.class);
@@ -306,7 +311,7 @@ class IndicatorEngineITCase {
                     .isEqualTo(expected.deadLetters());
             soft.assertThat(byReason).as("dead letters per reason (read back) vs the simulator's record classes")
                     .isEqualTo(bySimulator);
-            soft.assertThat(repeated).as("offsets dead-lettered more than once").isEmpty();
+            soft.assertThat(repeated).as("positions (partition@offset) dead-lettered more than once").isEmpty();
             soft.assertThat(expected.accepted() + letters.size()).as("accepted (reference) + dead-lettered")
                     .isEqualTo(feed.size());
             try {

@@ -32,6 +32,8 @@ final class ReferenceExpressions {
 
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
+    /** Filter environments by their variables' source (building one takes milliseconds), and their programs. */
+    private final Map<String, Cel> environments = new HashMap<>();
     private final Map<String, CelRuntime.Program> filters = new HashMap<>();
     private final Map<String, Formula> formulas = new HashMap<>();
     private final Cel formulaEnvironment;
@@ -50,12 +52,13 @@ final class ReferenceExpressions {
      * increment), {@code online} and the asset type's static attributes.
      */
     boolean holdsForReading(String expression, AssetType type, Asset asset, double value, boolean online) {
-        CelRuntime.Program program = filters.computeIfAbsent("reading|" + type.name() + "|" + expression, k -> {
+        String environment = "reading|" + type.name();
+        CelRuntime.Program program = filters.computeIfAbsent(environment + "|" + expression, k -> {
             Map<String, CelType> declared = new LinkedHashMap<>();
             declared.put("value", SimpleType.DOUBLE);
             declared.put("online", SimpleType.BOOL);
             type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
-            return compile(expression, declared);
+            return compile(environment, expression, declared);
         });
         Map<String, Object> variables = new HashMap<>();
         staticAttributes(type, asset, variables);
@@ -69,14 +72,14 @@ final class ReferenceExpressions {
      * indicator names its asset type, the asset's static attributes.
      */
     boolean holdsForEvent(String expression, AssetType type, Asset asset, Event event, boolean seesAsset) {
-        String key = "event|" + type.name() + "|" + event.kind() + "|" + seesAsset + "|" + expression;
-        CelRuntime.Program program = filters.computeIfAbsent(key, k -> {
+        String environment = "event|" + type.name() + "|" + event.kind() + "|" + seesAsset;
+        CelRuntime.Program program = filters.computeIfAbsent(environment + "|" + expression, k -> {
             Map<String, CelType> declared = new LinkedHashMap<>();
             type.event(event.kind()).attributes().values().forEach(a -> declared.put(a.name(), celType(a)));
             if (seesAsset) {
                 type.attributes().values().forEach(a -> declared.putIfAbsent(a.name(), celType(a)));
             }
-            return compile(expression, declared);
+            return compile(environment, expression, declared);
         });
         Map<String, Object> variables = new HashMap<>();
         if (seesAsset) {
@@ -115,10 +118,12 @@ final class ReferenceExpressions {
         }
     }
 
-    private static CelRuntime.Program compile(String expression, Map<String, CelType> declared) {
-        CelBuilder builder = CelFactory.standardCelBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
-        declared.forEach(builder::addVar);
-        Cel cel = builder.build();
+    private CelRuntime.Program compile(String environment, String expression, Map<String, CelType> declared) {
+        Cel cel = environments.computeIfAbsent(environment, k -> {
+            CelBuilder builder = CelFactory.standardCelBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
+            declared.forEach(builder::addVar);
+            return builder.build();
+        });
         try {
             return cel.createProgram(cel.compile(expression).getAst());
         } catch (CelValidationException | CelEvaluationException e) {
