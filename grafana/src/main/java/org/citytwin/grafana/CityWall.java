@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
+import org.citytwin.model.topology.AreaLevel;
 import org.citytwin.model.topology.CityTopology;
 import org.citytwin.model.topology.DistrictCentroids.Centroid;
 
@@ -68,7 +70,7 @@ final class CityWall {
         }
         Panels.target(p, FIRING_REF, InfluxQl.firingCount(c.id()), "firing", false);
         Indicator first = headlines.get(0);
-        ObjectNode defaults = Panels.fieldConfig(p, GrafanaUnit.of(first.unit()), first.alert());
+        ObjectNode defaults = Panels.fieldConfig(p, GrafanaUnit.of(first.unit()), alertAt(first, AreaLevel.CITY));
         defaults.put("displayName", first.zh());
         defaults.put("noValue", "0");
         ArrayNode overrides = (ArrayNode) p.get("fieldConfig").get("overrides");
@@ -79,7 +81,7 @@ final class CityWall {
             ArrayNode props = o.putArray("properties");
             props.addObject().put("id", "displayName").put("value", h.zh());
             props.addObject().put("id", "unit").put("value", GrafanaUnit.of(h.unit()));
-            props.addObject().put("id", "thresholds").set("value", Panels.thresholds(h.alert()));
+            props.addObject().put("id", "thresholds").set("value", Panels.thresholds(alertAt(h, AreaLevel.CITY)));
         }
         ObjectNode firing = overrides.addObject();
         firing.putObject("matcher").put("id", "byFrameRefID").put("options", FIRING_REF);
@@ -99,12 +101,18 @@ final class CityWall {
         return p;
     }
 
+    /** The indicator's thresholds if they apply at this level (the tiles show the city, the map districts). */
+    private static Alert alertAt(Indicator indicator, AreaLevel level) {
+        Alert alert = indicator.alert();
+        return alert != null && alert.appliesAt(level) ? alert : null;
+    }
+
     private static ObjectNode map(PanelGrid grid, Indicator indicator, Map<String, Centroid> centroids) {
         ObjectNode p = Panels.panel(grid, "geomap", "区县 Districts: " + indicator.zh() + " " + indicator.en()
                 + " · 告警 alerts", 10, 14);
         Panels.target(p, "A", InfluxQl.indicatorLatestByDistrict(indicator.id()), null, true);
         Panels.target(p, "B", InfluxQl.firingByDistrict(), null, true);
-        Panels.fieldConfig(p, GrafanaUnit.of(indicator.unit()), indicator.alert());
+        Panels.fieldConfig(p, GrafanaUnit.of(indicator.unit()), alertAt(indicator, AreaLevel.DISTRICT));
         ObjectNode o = p.putObject("options");
         ObjectNode view = o.putObject("view");
         view.put("id", "coords");

@@ -184,16 +184,11 @@ class IndicatorEngineITCase {
                 && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
                 && plan.slot(plan.slotOf(e.getKey().id())).source() != SourceKind.GAUGE).count();
         assertThat(zeroCounts).as("count windows written as 0").isGreaterThan(1000);
+        // (In this feed every lab result or inspection of some streets passed: their failed counts are 0.)
         for (String ratio : List.of("wq_lab_pass_rate", "food_inspection_pass_rate")) {
             assertThat(run.points).as(ratio + " at 100 %").anySatisfy((k, v) -> {
                 assertThat(k.id()).isEqualTo(ratio);
                 assertThat(v).isEqualTo(100.0);
-            });
-        }
-        for (String ratio : List.of("hotline_urgent_ratio", "call_slow_answer_ratio")) {
-            assertThat(run.points).as(ratio + " at 0 %").anySatisfy((k, v) -> {
-                assertThat(k.id()).isEqualTo(ratio);
-                assertThat(v).isEqualTo(0.0);
             });
         }
     }
