@@ -42,10 +42,12 @@ import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.CoverageFeed;
+import org.citytwin.jobs.testing.PartitionedFeed;
 import org.citytwin.jobs.testing.StandaloneFlinkCluster;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Aggregation;
+import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.catalog.Category;
@@ -63,8 +65,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's acceptance test: a seeded simulated city hour (with a rainstorm and 2 % bad records)
- * runs through {@link IndicatorJob} on Kafka → Flink → InfluxDB, and every point written is compared
- * with {@link ReferenceIndicators}, computed independently from the same records.
+ * on a topic of {@value #PARTITIONS} partitions, with about {@value #HELD_BACK_SHARE} of its good
+ * records arriving behind their partition's watermark within the allowed lateness, runs through
+ * {@link IndicatorJob} on Kafka → Flink → InfluxDB at parallelism 1, 2 and 4, and every point written
+ * is compared with {@link ReferenceIndicators}, computed independently from the same records.
  */
 class IndicatorEngineITCase {
 
@@ -81,17 +85,22 @@ class IndicatorEngineITCase {
     private static final Duration IDLENESS = Duration.ofMinutes(1);
     private static final Duration ALLOWED_LATENESS = Duration.ofMinutes(5);
     private static final String TOPIC = "city-feed";
+    private static final int PARTITIONS = 4;
+    /** Good records held back in their partition until they are behind its watermark (not LATE). */
+    private static final double HELD_BACK_SHARE = 0.07;
     private static final double RELATIVE = 1e-9;
-    private static final double SKETCH = Aggregation.SKETCH_RELATIVE_ACCURACY + 1e-9;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedKafka kafka;
     private static EmbeddedInfluxDb influx;
     private static AssetTypes types;
     private static EvaluationPlan plan;
+    private static Catalog catalog;
+    private static CityTopology topology;
     private static CitySimulator simulator;
     private static List<SimRecord> feed;
     private static List<SimRecord> topUp;
+    private static PartitionedFeed.Partitions partitions;
     private static Expected expected;
     private static final Map<String, Run> RUNS = new HashMap<>();
 
@@ -105,29 +114,36 @@ class IndicatorEngineITCase {
         kafka = EmbeddedKafka.start();
         influx = EmbeddedInfluxDb.start();
         types = AssetTypes.load("shanghai");
-        CityTopology topology = CityTopology.load("shanghai");
-        plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
+        topology = CityTopology.load("shanghai");
+        catalog = CatalogLoader.load("shanghai");
+        plan = EvaluationPlan.compile(catalog, types, topology);
         simulator = new CitySimulator(types, topology, CitySimulator.options().seed(SEED).scale(SCALE).badShare(0.02)
                 .start(START).duration(HOUR).stormAt(START, HOUR));
         feed = new ArrayList<>();
         simulator.forEach(feed::add);
         // Rare events (a taxi trip over 30 km: ~0.1 per simulated hour at this scale) would leave some
         // indicators without input: a few records at the end of the hour feed exactly those.
-        Expected simulatedOnly = reference(feed);
+        Expected simulatedOnly = reference(List.of(feed));
         Set<String> covered = new TreeSet<>();
         simulatedOnly.points().keySet().forEach(k -> covered.add(k.id()));
         topUp = CoverageFeed.topUp(simulator, types, plan, catalogIndicators(), covered, SEED);
         feed.addAll(topUp);
-        expected = reference(feed);
+        partitions = PartitionedFeed.arrange(feed, PARTITIONS, HELD_BACK_SHARE, MAX_OUT_OF_ORDERNESS,
+                ALLOWED_LATENESS, SEED);
+        expected = reference(partitions.records());
 
-        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(TOPIC, PARTITIONS);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(feed.size());
-        for (SimRecord r : feed) {
-            records.add(new ProducerRecord<>(TOPIC, 0, r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (SimRecord r : partitions.records().get(p)) {
+                records.add(new ProducerRecord<>(TOPIC, p, r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+            }
         }
         kafka.produce(records);
-        System.out.printf("feed: %d assets, %d records (%d of them coverage top-up), %d expected points;"
-                + " set-up %.1f s%n", simulator.registry().size(), feed.size(), topUp.size(), expected.points().size(),
+        System.out.printf("feed: %d assets, %d records (%d of them coverage top-up) on %d partitions, %d of %d good"
+                + " records (%.1f %%) behind their partition's watermark; %d expected points; set-up %.1f s%n",
+                simulator.registry().size(), feed.size(), topUp.size(), PARTITIONS, partitions.goodBehindWatermark(),
+                partitions.goodRecords(), 100 * partitions.behindShare(), expected.points().size(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -158,7 +174,11 @@ class IndicatorEngineITCase {
             }
         }
         assertThat(without).as("indicators without any point").isEmpty();
+    }
 
+    @Test
+    void windowsWrittenAsZeroLetRatiosOfCountsReadZeroAndHundredPercent() throws Exception {
+        Run run = run(2);
         // Windows written as 0 where the source assets are registered let the ratios of counts read 0 % and 100 %.
         long zeroCounts = run.points.entrySet().stream().filter(e -> e.getValue() == 0.0
                 && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
@@ -226,20 +246,33 @@ class IndicatorEngineITCase {
     }
 
     @Test
-    void parallelismOneAndFourOnRocksDbGiveIdenticalPoints() throws Exception {
+    void atParallelismOneAndFourOnRocksDbEveryPointMatchesTheReferenceAndTheyAreIdentical() throws Exception {
         Run one = run(1);
         Run four = run(4);
         System.out.printf("parallelism 1: job %.1f s; parallelism 4: job %.1f s%n", one.jobMillis / 1e3,
                 four.jobMillis / 1e3);
-        // Diagnosis only (the reference comparison is the first test): which parallelism departs from it.
-        for (Run r : List.of(one, four)) {
-            String d = differences(expected.points(), r.points, r.tagErrors);
-            System.out.println("parallelism " + r.parallelism + " vs the reference: "
-                    + (d.isEmpty() ? "identical" : d.lines().findFirst().orElse("")));
-        }
-        assertThat(one.points).as("points at parallelism 1").isNotEmpty();
-        String differences = differences(one.points, four.points, List.of(), true);
-        assertThat(differences).as("parallelism 1 (expected) vs parallelism 4 (actual), exact doubles").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            for (Run r : List.of(one, four)) {
+                soft.assertThat(differences(expected.points(), r.points, r.tagErrors))
+                        .as("parallelism " + r.parallelism + " vs the independent reference").isEmpty();
+            }
+            soft.assertThat(differences(one.points, four.points, List.of(), true))
+                    .as("parallelism 1 (expected) vs parallelism 4 (actual), exact doubles").isEmpty();
+        });
+    }
+
+    @Test
+    void theFeedHasFourPartitionsAndAtLeastFivePercentOfItsAcceptedRecordsArriveBehindTheWatermark() {
+        // From the records themselves (their partition, time and the simulator's labels), and from the reference.
+        PartitionedFeed.Partitions counted = PartitionedFeed.count(partitions.records(), MAX_OUT_OF_ORDERNESS,
+                ALLOWED_LATENESS);
+        assertThat(counted.records()).as("partitions").hasSize(PARTITIONS).allSatisfy(p -> assertThat(p).isNotEmpty());
+        assertThat(counted.goodRecords()).as("good records (the simulator's labels) = accepted (reference)")
+                .isEqualTo(expected.accepted());
+        assertThat(counted.goodBehindWatermark()).as("accepted records behind the watermark: feed vs reference")
+                .isEqualTo(expected.appliedBehindWatermark());
+        assertThat(counted.behindShare()).as("share of accepted records behind the watermark, not LATE")
+                .isGreaterThanOrEqualTo(0.05);
     }
 
     @Test
@@ -249,13 +282,14 @@ class IndicatorEngineITCase {
         List<ConsumerRecord<byte[], byte[]>> letters = kafka.consume(run.deadLetterTopic, (int) rejected,
                 Duration.ofSeconds(20)); // the job has ended: every dead letter is already in the topic
         Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
-        Set<Long> offsets = new TreeSet<>();
-        List<Long> repeated = new ArrayList<>();
+        Set<String> positions = new TreeSet<>();
+        List<String> repeated = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             JsonNode node = JSON.readTree(letter.value());
             byReason.merge(RejectReason.valueOf(node.get("reason").asText()), 1L, Long::sum);
-            if (!offsets.add(node.get("offset").asLong())) {
-                repeated.add(node.get("offset").asLong());
+            String position = node.get("partition").asInt() + "@" + node.get("offset").asLong();
+            if (!positions.add(position)) {
+                repeated.add(position);
             }
         }
         Map<RejectReason, Long> bySimulator = new EnumMap<>(RejectReason.class);
@@ -272,7 +306,7 @@ class IndicatorEngineITCase {
                     .isEqualTo(expected.deadLetters());
             soft.assertThat(byReason).as("dead letters per reason (read back) vs the simulator's record classes")
                     .isEqualTo(bySimulator);
-            soft.assertThat(repeated).as("offsets dead-lettered more than once").isEmpty();
+            soft.assertThat(repeated).as("positions (partition@offset) dead-lettered more than once").isEmpty();
             soft.assertThat(expected.accepted() + letters.size()).as("accepted (reference) + dead-lettered")
                     .isEqualTo(feed.size());
             try {
@@ -481,10 +515,9 @@ class IndicatorEngineITCase {
                 .as("the job restarted from its checkpoint").isPositive();
     }
 
-    private static Expected reference(List<SimRecord> records) {
-        List<byte[]> payloads = new ArrayList<>(records.size());
-        records.forEach(r -> payloads.add(r.json()));
-        return ReferenceIndicators.compute(plan, simulator.registry(), MAX_OUT_OF_ORDERNESS, ALLOWED_LATENESS, payloads);
+    private static Expected reference(List<List<SimRecord>> partitionRecords) {
+        return ReferenceIndicators.compute(catalog, types, topology, simulator.registry(), MAX_OUT_OF_ORDERNESS,
+                ALLOWED_LATENESS, PartitionedFeed.payloads(partitionRecords));
     }
 
     // ---------------------------------------------------------------- comparing
@@ -546,22 +579,23 @@ class IndicatorEngineITCase {
         }
     }
 
-    /** Counts exactly, percentiles within the sketch's relative accuracy, other values within 1e-9 relative. */
+    /**
+     * Counts exactly; percentiles within DDSketch's relative accuracy of the reference's exact
+     * quantile (its guarantee: |sketch − exact| ≤ α·|exact|); other values within 1e-9 relative.
+     */
     private static boolean close(String id, double expected, double actual) {
-        Aggregation aggregation = plan.indicator(id).aggregation();
+        Aggregation aggregation = catalog.get(id).aggregation();
         if (aggregation == Aggregation.COUNT || aggregation == Aggregation.DISTINCT) {
             return expected == actual;
         }
-        double tolerance = aggregation.isPercentile() ? SKETCH : RELATIVE;
-        return Math.abs(actual - expected) <= tolerance * Math.max(Math.abs(expected), Math.abs(actual));
+        if (aggregation.isPercentile()) {
+            return Math.abs(actual - expected) <= Aggregation.SKETCH_RELATIVE_ACCURACY * Math.abs(expected) * (1 + 1e-12);
+        }
+        return Math.abs(actual - expected) <= RELATIVE * Math.max(Math.abs(expected), Math.abs(actual));
     }
 
     private static List<Indicator> catalogIndicators() {
-        List<Indicator> all = new ArrayList<>();
-        for (int s = 0; s < plan.size(); s++) {
-            all.add(plan.slot(s).indicator());
-        }
-        return all;
+        return catalog.indicators();
     }
 
     private static void printCoverage(Map<PointKey, Double> points) {

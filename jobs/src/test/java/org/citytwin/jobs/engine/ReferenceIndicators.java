@@ -1,17 +1,12 @@
 package org.citytwin.jobs.engine;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -20,25 +15,30 @@ import java.util.TreeMap;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetType;
+import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.asset.MetricDef;
 import org.citytwin.model.asset.MetricKind;
 import org.citytwin.model.catalog.Aggregation;
-import org.citytwin.model.catalog.Expressions;
+import org.citytwin.model.catalog.Catalog;
+import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.event.Event;
 import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.ParseResult;
 import org.citytwin.model.event.RejectReason;
-import org.citytwin.model.plan.CompiledIndicator;
-import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.Area;
 import org.citytwin.model.topology.CityTopology;
 
 /**
- * The expected final indicator points and dead letters of one feed partition, computed in plain
- * Java straight from docs/indicator-semantics.md, sharing no aggregation code with the engine: a
- * replay of the records that yields each asset's changes with their effective times and the window
- * items, then a sweep over tick ends that aggregates by scanning the assets.
+ * The expected final indicator points and dead letters of a feed, computed in plain Java straight
+ * from docs/indicator-semantics.md and docs/catalog-format.md. It shares with the engine only its
+ * input — the parsed catalog, asset types, topology, registry and the event parser — and the CEL
+ * library: it routes records by scanning the catalog, builds the CEL variables itself
+ * ({@link ReferenceExpressions}), evaluates formulas until no new point appears (no dependency
+ * order), and gives percentiles as exact quantiles of the sorted values (the engine's sketch must be
+ * within its relative accuracy of them). Per record and in memory: a replay of each partition that
+ * yields every asset's changes with their effective times and the window items, then a sweep over
+ * tick ends that aggregates each touched gauge by scanning the assets.
  */
 final class ReferenceIndicators {
 
@@ -50,73 +50,119 @@ final class ReferenceIndicators {
         }
     }
 
-    /** What the engine must produce for the feed. */
-    record Expected(Map<PointKey, Double> points, Map<RejectReason, Long> deadLetters, long accepted) {}
+    /**
+     * What the engine must produce for the feed. Percentile points hold the exact quantile (see
+     * {@link #exactQuantile}); {@code appliedBehindWatermark} counts the accepted records that arrived
+     * behind their partition's watermark (applied at once, correcting what was written).
+     */
+    record Expected(Map<PointKey, Double> points, Map<RejectReason, Long> deadLetters, long accepted,
+            long appliedBehindWatermark) {}
 
     private static final long NO_WATERMARK = Long.MIN_VALUE;
 
-    private final EvaluationPlan plan;
-    private final AssetRegistry registry;
+    private final Catalog catalog;
+    private final AssetTypes types;
     private final CityTopology topology;
+    private final AssetRegistry registry;
     private final EventParser parser;
+    private final ReferenceExpressions cel;
     private final long maxOutOfOrdernessMs;
     private final long allowedLatenessMs;
 
-    // Replay state.
-    private final Map<String, AssetTwinRef> twins = new HashMap<>();
-    private final PriorityQueue<Pending> pending = new PriorityQueue<>(
-            Comparator.comparingLong((Pending p) -> p.event.time()).thenComparingLong(p -> p.seq));
-    private final PriorityQueue<Offline> offlines = new PriorityQueue<>(Comparator.comparingLong((Offline o) -> o.time));
-    private final Map<String, Long> identities = new HashMap<>();
+    private final Map<String, List<Indicator>> readersByType = new HashMap<>();
+    private final Map<String, AssetTwin> twins = new HashMap<>();
     private final List<Change> changes = new ArrayList<>();
     private final Map<WindowKey, WindowItems> windows = new HashMap<>();
     private final Map<RejectReason, Long> deadLetters = new EnumMap<>(RejectReason.class);
-    private final Map<String, List<Area>> ancestors = new HashMap<>();
-    private long watermark = NO_WATERMARK;
-    private long maxTime = Long.MIN_VALUE;
     private long seq;
     private long accepted;
+    private long behind;
 
-    private ReferenceIndicators(EvaluationPlan plan, AssetRegistry registry, Duration maxOutOfOrderness,
-            Duration allowedLateness) {
-        this.plan = plan;
+    private ReferenceIndicators(Catalog catalog, AssetTypes types, CityTopology topology, AssetRegistry registry,
+            Duration maxOutOfOrderness, Duration allowedLateness) {
+        this.catalog = catalog;
+        this.types = types;
+        this.topology = topology;
         this.registry = registry;
-        this.topology = plan.topology();
-        this.parser = new EventParser(plan.assetTypes(), registry);
+        this.parser = new EventParser(types, registry);
+        List<String> ids = new ArrayList<>();
+        catalog.indicators().forEach(i -> ids.add(i.id()));
+        this.cel = new ReferenceExpressions(ids);
         this.maxOutOfOrdernessMs = maxOutOfOrderness.toMillis();
         this.allowedLatenessMs = allowedLateness.toMillis();
     }
 
-    /** The expected points and dead letters of the records of one partition, in partition order, read to its end. */
-    static Expected compute(EvaluationPlan plan, AssetRegistry registry, Duration maxOutOfOrderness,
-            Duration allowedLateness, List<byte[]> records) {
-        ReferenceIndicators r = new ReferenceIndicators(plan, registry, maxOutOfOrderness, allowedLateness);
-        for (byte[] record : records) {
-            r.receive(record);
+    /**
+     * The expected points and dead letters of a feed given as its partitions' records, each in
+     * partition order and read to its end. An asset's records are in one partition (the Kafka key is
+     * the asset id).
+     */
+    static Expected compute(Catalog catalog, AssetTypes types, CityTopology topology, AssetRegistry registry,
+            Duration maxOutOfOrderness, Duration allowedLateness, List<List<byte[]>> partitions) {
+        ReferenceIndicators r = new ReferenceIndicators(catalog, types, topology, registry, maxOutOfOrderness,
+                allowedLateness);
+        for (int p = 0; p < partitions.size(); p++) {
+            Partition partition = r.new Partition(p);
+            for (byte[] record : partitions.get(p)) {
+                partition.receive(record);
+            }
+            partition.advanceTo(Long.MAX_VALUE); // end of the bounded feed: the watermark goes to the end of time
         }
-        r.advanceTo(Long.MAX_VALUE); // end of the bounded feed: the watermark goes to the end of time
         Map<PointKey, Double> points = new HashMap<>();
         r.gaugePoints(points);
         r.windowPoints(points);
         r.zeroWindowPoints(points);
         r.derivedPoints(points);
-        return new Expected(points, r.deadLetters, r.accepted);
+        return new Expected(points, r.deadLetters, r.accepted, r.behind);
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /** The non-formula indicators that read anything of an asset type, found by scanning the catalog. */
+    private List<Indicator> readers(AssetType type) {
+        return readersByType.computeIfAbsent(type.name(), name -> {
+            List<Indicator> out = new ArrayList<>();
+            for (Indicator i : catalog.indicators()) {
+                boolean reads = switch (i.source()) {
+                    case GAUGE, COUNTER -> name.equals(i.assetType());
+                    case EVENT -> i.assetType() == null ? type.event(i.event()) != null : name.equals(i.assetType());
+                    case DERIVED -> false;
+                };
+                if (reads) {
+                    out.add(i);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The street, its district and the city, those at one of the indicator's levels. */
+    private List<Area> areasOf(Indicator indicator, String street) {
+        List<Area> out = new ArrayList<>();
+        for (Area area : topology.ancestorsAndSelf(street)) {
+            if (indicator.levels().contains(area.level())) {
+                out.add(area);
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- replay
 
-    private static final class AssetTwinRef {
+    private static final class AssetTwin {
         final Asset asset;
         final AssetType type;
+        final int partition;
         final Map<String, Long> gaugeTime = new HashMap<>();
         final Map<String, Long> counterTotal = new HashMap<>();
         final Map<String, Long> counterTime = new HashMap<>();
         boolean online;
         long lastSeen = Long.MIN_VALUE;
 
-        AssetTwinRef(Asset asset, AssetType type) {
+        AssetTwin(Asset asset, AssetType type, int partition) {
             this.asset = asset;
             this.type = type;
+            this.partition = partition;
         }
     }
 
@@ -127,170 +173,188 @@ final class ReferenceIndicators {
     /** A change of one asset's state at an effective time: a gauge reading (metric set) or going on/offline. */
     private record Change(long effective, long seq, String assetId, String metric, double value, boolean online) {}
 
-    private record WindowKey(int slot, String area, long end) {}
+    private record WindowKey(String id, String area, long end) {}
 
+    /** The items of one window of one indicator in one area. */
     private static final class WindowItems {
         long count;
         long sum;
         long max = Long.MIN_VALUE;
         final Set<Object> distinct = new HashSet<>();
-        DDSketch sketch;
+        final List<Double> values = new ArrayList<>();
     }
 
-    private void receive(byte[] payload) {
-        ParseResult parsed = parser.parse(payload);
-        if (!parsed.ok()) {
-            deadLetter(parsed.rejection().reason());
-            return;
-        }
-        Event e = parsed.event();
-        long t = e.time();
-        boolean hasWatermark = watermark != NO_WATERMARK;
-        if (hasWatermark && t <= watermark - allowedLatenessMs) {
-            deadLetter(RejectReason.LATE);
-        } else {
-            String identity = identity(e);
-            Long seenAt = identities.get(identity);
-            if (seenAt != null && !(hasWatermark && seenAt <= watermark - allowedLatenessMs)) {
-                deadLetter(RejectReason.DUPLICATE);
-            } else {
-                identities.put(identity, t);
-                accepted++;
-                if (hasWatermark && t <= watermark) {
-                    apply(e, watermark + 1); // behind the watermark: at once, effective just after it
-                } else {
-                    pending.add(new Pending(e, seq++));
-                }
-            }
-        }
-        // Every parsed record moves the watermark (the parser's accepted records, see the semantics).
-        if (t > maxTime) {
-            maxTime = t;
-            long next = Math.floorDiv(maxTime - maxOutOfOrdernessMs - 1, 1000) * 1000;
-            if (next > watermark) {
-                advanceTo(next);
-            }
-        }
-    }
+    /** One feed partition: its watermark, the records waiting for it, the identities it accepted. */
+    private final class Partition {
+        final int index;
+        final PriorityQueue<Pending> pending = new PriorityQueue<>(
+                Comparator.comparingLong((Pending p) -> p.event.time()).thenComparingLong(p -> p.seq));
+        final PriorityQueue<Offline> offlines = new PriorityQueue<>(Comparator.comparingLong((Offline o) -> o.time));
+        final Map<String, Long> identities = new HashMap<>();
+        long watermark = NO_WATERMARK;
+        long maxTime = Long.MIN_VALUE;
 
-    /** The watermark reaches {@code next}: waiting records and offline moments up to it happen, in time order. */
-    private void advanceTo(long next) {
-        watermark = next;
-        while (true) {
-            Pending p = pending.peek();
-            Offline o = offlines.peek();
-            boolean recordDue = p != null && p.event.time() <= next;
-            boolean offlineDue = o != null && o.time <= next;
-            if (recordDue && (!offlineDue || p.event.time() <= o.time)) {
-                pending.poll();
-                apply(p.event, p.event.time()); // a record at the offline moment keeps the asset online
-            } else if (offlineDue) {
-                offlines.poll();
-                AssetTwinRef twin = twins.get(o.assetId);
-                if (twin.online && twin.lastSeen + twin.type.silenceTimeoutMs() == o.time) {
-                    twin.online = false;
-                    changes.add(new Change(o.time, seq++, o.assetId, null, 0, false));
-                }
-            } else {
+        Partition(int index) {
+            this.index = index;
+        }
+
+        void receive(byte[] payload) {
+            ParseResult parsed = parser.parse(payload);
+            if (!parsed.ok()) {
+                deadLetter(parsed.rejection().reason());
                 return;
             }
-        }
-    }
-
-    private void apply(Event e, long effective) {
-        AssetTwinRef twin = twins.computeIfAbsent(e.assetId(), id -> {
-            Asset asset = registry.get(id);
-            return new AssetTwinRef(asset, plan.assetTypes().get(asset.type()));
-        });
-        boolean behind = effective != e.time();
-        if (!twin.online) {
-            twin.online = true;
-            changes.add(new Change(effective, seq++, e.assetId(), null, 0, true));
-        }
-        if (e.time() > twin.lastSeen) {
-            twin.lastSeen = e.time();
-            if (twin.type.silenceTimeoutMs() > 0) {
-                offlines.add(new Offline(e.assetId(), e.time() + twin.type.silenceTimeoutMs()));
-            }
-        }
-        if (e.isReading()) {
-            for (Map.Entry<String, Double> reading : new TreeMap<>(e.readings()).entrySet()) {
-                String metric = reading.getKey();
-                MetricDef def = twin.type.metric(metric);
-                if (def.kind() == MetricKind.GAUGE) {
-                    Long current = twin.gaugeTime.get(metric);
-                    if (behind && current != null && e.time() < current) {
-                        continue; // older than the asset's current reading
-                    }
-                    twin.gaugeTime.put(metric, e.time());
-                    changes.add(new Change(effective, seq++, e.assetId(), metric, reading.getValue(), true));
+            Event e = parsed.event();
+            long t = e.time();
+            boolean hasWatermark = watermark != NO_WATERMARK;
+            if (hasWatermark && t <= watermark - allowedLatenessMs) {
+                deadLetter(RejectReason.LATE);
+            } else {
+                String identity = identity(e);
+                Long seenAt = identities.get(identity);
+                if (seenAt != null && !(hasWatermark && seenAt <= watermark - allowedLatenessMs)) {
+                    deadLetter(RejectReason.DUPLICATE);
                 } else {
-                    Long currentTime = twin.counterTime.get(metric);
-                    if (behind && currentTime != null && e.time() < currentTime) {
-                        continue; // older than the current total
-                    }
-                    long total = def.toFixed(reading.getValue());
-                    Long previous = twin.counterTotal.put(metric, total);
-                    twin.counterTime.put(metric, e.time());
-                    if (previous == null) {
-                        continue; // the first reading only sets the baseline
-                    }
-                    long increment = total >= previous ? total - previous : total;
-                    double value = def.fromFixed(increment);
-                    for (int slot : plan.slotsForReading(twin.type.name(), metric)) {
-                        CompiledIndicator indicator = plan.slot(slot);
-                        if (indicator.source() == SourceKind.COUNTER
-                                && indicator.acceptsReading(value, twin.online, twin.asset)) {
-                            addItem(slot, twin.asset, e.time(), value, null);
-                        }
+                    identities.put(identity, t);
+                    accepted++;
+                    if (hasWatermark && t <= watermark) {
+                        behind++;
+                        apply(e, watermark + 1); // behind the watermark: at once, effective just after it
+                    } else {
+                        pending.add(new Pending(e, seq++));
                     }
                 }
             }
-        } else {
-            for (int slot : plan.slotsForEvent(twin.type.name(), e.kind())) {
-                CompiledIndicator indicator = plan.slot(slot);
-                if (!indicator.acceptsEvent(e.attributes(), twin.asset)) {
+            // Every record the parser accepted moves the watermark (LATE and DUPLICATE ones too).
+            if (t > maxTime) {
+                maxTime = t;
+                long next = Math.floorDiv(maxTime - maxOutOfOrdernessMs - 1, 1000) * 1000;
+                if (next > watermark) {
+                    advanceTo(next);
+                }
+            }
+        }
+
+        /** The watermark reaches {@code next}: waiting records and offline moments up to it happen, in time order. */
+        void advanceTo(long next) {
+            watermark = next;
+            while (true) {
+                Pending p = pending.peek();
+                Offline o = offlines.peek();
+                boolean recordDue = p != null && p.event.time() <= next;
+                boolean offlineDue = o != null && o.time <= next;
+                if (recordDue && (!offlineDue || p.event.time() <= o.time)) {
+                    pending.poll();
+                    apply(p.event, p.event.time()); // a record at the offline moment keeps the asset online
+                } else if (offlineDue) {
+                    offlines.poll();
+                    AssetTwin twin = twins.get(o.assetId);
+                    if (twin.online && twin.lastSeen + twin.type.silenceTimeoutMs() == o.time) {
+                        twin.online = false;
+                        changes.add(new Change(o.time, seq++, o.assetId, null, 0, false));
+                    }
+                } else {
+                    return;
+                }
+            }
+        }
+
+        private void apply(Event e, long effective) {
+            AssetTwin twin = twins.computeIfAbsent(e.assetId(), id -> {
+                Asset asset = registry.get(id);
+                return new AssetTwin(asset, types.get(asset.type()), index);
+            });
+            if (twin.partition != index) {
+                throw new IllegalArgumentException("asset " + e.assetId() + " has records in partitions "
+                        + twin.partition + " and " + index + ": the reference expects one partition per asset");
+            }
+            boolean isBehind = effective != e.time();
+            if (!twin.online) {
+                twin.online = true;
+                changes.add(new Change(effective, seq++, e.assetId(), null, 0, true));
+            }
+            if (e.time() > twin.lastSeen) {
+                twin.lastSeen = e.time();
+                if (twin.type.silenceTimeoutMs() > 0) {
+                    offlines.add(new Offline(e.assetId(), e.time() + twin.type.silenceTimeoutMs()));
+                }
+            }
+            if (e.isReading()) {
+                for (Map.Entry<String, Double> reading : new TreeMap<>(e.readings()).entrySet()) {
+                    applyReading(twin, e.time(), isBehind, effective, reading.getKey(), reading.getValue());
+                }
+            } else {
+                applyEvent(twin, e);
+            }
+        }
+
+        private void applyReading(AssetTwin twin, long time, boolean isBehind, long effective, String metric,
+                double reading) {
+            MetricDef def = twin.type.metric(metric);
+            if (def.kind() == MetricKind.GAUGE) {
+                Long current = twin.gaugeTime.get(metric);
+                if (isBehind && current != null && time < current) {
+                    return; // older than the asset's current reading
+                }
+                twin.gaugeTime.put(metric, time);
+                changes.add(new Change(effective, seq++, twin.asset.id(), metric, reading, true));
+                return;
+            }
+            Long currentTime = twin.counterTime.get(metric);
+            if (isBehind && currentTime != null && time < currentTime) {
+                return; // older than the current total
+            }
+            long total = def.toFixed(reading);
+            Long previous = twin.counterTotal.put(metric, total);
+            twin.counterTime.put(metric, time);
+            if (previous == null) {
+                return; // the first reading only sets the baseline
+            }
+            long increment = total >= previous ? total - previous : total;
+            double value = def.fromFixed(increment);
+            for (Indicator indicator : readers(twin.type)) {
+                if (indicator.source() == SourceKind.COUNTER && indicator.metric().equals(metric)
+                        && (indicator.filter() == null
+                                || cel.holdsForReading(indicator.filter(), twin.type, twin.asset, value, twin.online))) {
+                    addItem(indicator, twin.asset, time, value, null);
+                }
+            }
+        }
+
+        private void applyEvent(AssetTwin twin, Event e) {
+            for (Indicator indicator : readers(twin.type)) {
+                if (indicator.source() != SourceKind.EVENT || !indicator.event().equals(e.kind())) {
                     continue;
                 }
-                String attribute = indicator.indicator().attribute();
+                if (indicator.filter() != null && !cel.holdsForEvent(indicator.filter(), twin.type, twin.asset, e,
+                        indicator.assetType() != null)) {
+                    continue;
+                }
+                String attribute = indicator.attribute();
                 if (attribute == null) {
-                    addItem(slot, twin.asset, e.time(), 0, null);
+                    addItem(indicator, twin.asset, e.time(), 0, null);
                 } else if (e.attributes().containsKey(attribute)) {
                     Object raw = e.attributes().get(attribute);
-                    addItem(slot, twin.asset, e.time(), raw instanceof Number n ? n.doubleValue() : 0, raw);
-                }
+                    addItem(indicator, twin.asset, e.time(), raw instanceof Number n ? n.doubleValue() : 0, raw);
+                } // an event lacking the attribute is no item
             }
         }
     }
 
-    private void addItem(int slot, Asset asset, long time, double value, Object label) {
-        CompiledIndicator indicator = plan.slot(slot);
+    private void addItem(Indicator indicator, Asset asset, long time, double value, Object label) {
         long period = indicator.periodMs();
         long end = Math.floorDiv(time, period) * period + period; // window [end - P, end)
         long steps = Math.round(value / indicator.resolution());
-        for (Area area : areasOf(asset.street())) {
-            if (!indicator.levels().contains(area.level())) {
-                continue;
-            }
-            WindowItems w = windows.computeIfAbsent(new WindowKey(slot, area.code(), end), k -> new WindowItems());
+        for (Area area : areasOf(indicator, asset.street())) {
+            WindowItems w = windows.computeIfAbsent(new WindowKey(indicator.id(), area.code(), end), k -> new WindowItems());
             w.count++;
             w.sum += steps;
             w.max = Math.max(w.max, steps);
             if (label != null) {
                 w.distinct.add(label);
             }
-            if (indicator.aggregation().isPercentile()) {
-                if (w.sketch == null) {
-                    w.sketch = DDSketches.unboundedDense(Aggregation.SKETCH_RELATIVE_ACCURACY);
-                }
-                w.sketch.accept(decimal(steps, indicator.resolution()));
-            }
+            w.values.add(decimal(steps, indicator.resolution()));
         }
-    }
-
-    /** The street, its district and the city (cached: asked for every item and asset). */
-    private List<Area> areasOf(String street) {
-        return ancestors.computeIfAbsent(street, topology::ancestorsAndSelf);
     }
 
     /** Identity for de-duplication, per asset: the event id, else the event time and content. */
@@ -308,30 +372,19 @@ final class ReferenceIndicators {
 
     /** Sweeps tick ends in order, applying the changes effective up to each, and aggregates the touched gauges. */
     private void gaugePoints(Map<PointKey, Double> out) {
-        Map<String, List<Integer>> gaugeSlotsByType = new HashMap<>();
-        for (int s = 0; s < plan.size(); s++) {
-            if (plan.slot(s).source() == SourceKind.GAUGE) {
-                gaugeSlotsByType.computeIfAbsent(plan.slot(s).indicator().assetType(), k -> new ArrayList<>()).add(s);
-            }
-        }
-        // Touches: (tick end T) -> slot -> areas.
-        TreeMap<Long, Map<Integer, Set<String>>> touched = new TreeMap<>();
+        // Touches: tick end T -> indicator -> areas. A reading of the indicator's metric, or going on/offline.
+        TreeMap<Long, Map<String, Set<String>>> touched = new TreeMap<>();
         for (Change c : changes) {
-            Asset asset = registry.get(c.assetId);
-            for (int slot : gaugeSlotsByType.getOrDefault(asset.type(), List.of())) {
-                CompiledIndicator indicator = plan.slot(slot);
-                if (c.metric != null && !c.metric.equals(indicator.indicator().metric())) {
+            AssetTwin twin = twins.get(c.assetId);
+            for (Indicator indicator : readers(twin.type)) {
+                if (indicator.source() != SourceKind.GAUGE || (c.metric != null && !c.metric.equals(indicator.metric()))) {
                     continue;
                 }
                 long period = indicator.periodMs();
                 long tick = Math.floorDiv(c.effective + period - 1, period) * period; // effective in (T - P, T]
                 Set<String> areas = touched.computeIfAbsent(tick, k -> new HashMap<>())
-                        .computeIfAbsent(slot, k -> new HashSet<>());
-                for (Area area : areasOf(asset.street())) {
-                    if (indicator.levels().contains(area.level())) {
-                        areas.add(area.code());
-                    }
-                }
+                        .computeIfAbsent(indicator.id(), k -> new HashSet<>());
+                areasOf(indicator, twin.asset.street()).forEach(a -> areas.add(a.code()));
             }
         }
         List<Change> ordered = new ArrayList<>(changes);
@@ -344,7 +397,7 @@ final class ReferenceIndicators {
         }
         Map<VerdictKey, Verdict> verdicts = new HashMap<>();
         int next = 0;
-        for (Map.Entry<Long, Map<Integer, Set<String>>> tick : touched.entrySet()) {
+        for (Map.Entry<Long, Map<String, Set<String>>> tick : touched.entrySet()) {
             long t = tick.getKey();
             for (; next < ordered.size() && ordered.get(next).effective <= t; next++) {
                 Change c = ordered.get(next);
@@ -354,41 +407,39 @@ final class ReferenceIndicators {
                     values.computeIfAbsent(c.assetId, k -> new HashMap<>()).put(c.metric, c.value);
                 }
             }
-            for (Map.Entry<Integer, Set<String>> e : tick.getValue().entrySet()) {
-                CompiledIndicator indicator = plan.slot(e.getKey());
-                Set<String> areas = e.getValue();
+            for (Map.Entry<String, Set<String>> e : tick.getValue().entrySet()) {
+                Indicator indicator = catalog.get(e.getKey());
+                AssetType type = types.get(indicator.assetType());
                 Map<String, GaugeSet> sets = new HashMap<>();
-                areas.forEach(a -> sets.put(a, new GaugeSet()));
-                String metric = indicator.indicator().metric();
-                String attribute = indicator.valueAttribute();
-                for (Asset asset : assetsByType.getOrDefault(indicator.indicator().assetType(), List.of())) {
-                    Double reading = values.getOrDefault(asset.id(), Map.of()).get(metric);
-                    if (reading == null) {
-                        continue;
-                    }
-                    double value = reading;
-                    if (attribute != null) {
-                        Object raw = asset.attributes().get(attribute);
-                        value = raw instanceof Number n ? n.doubleValue() : 0;
-                    }
+                e.getValue().forEach(a -> sets.put(a, new GaugeSet()));
+                for (Asset asset : assetsByType.getOrDefault(indicator.assetType(), List.of())) {
+                    Double reading = values.getOrDefault(asset.id(), Map.of()).get(indicator.metric());
                     boolean isOnline = online.getOrDefault(asset.id(), false);
-                    // CEL is a pure function of (value, online, attributes): re-evaluate only when they change.
-                    Verdict verdict = verdicts.get(new VerdictKey(indicator.slot(), asset.id()));
-                    if (verdict == null || verdict.value != value || verdict.online != isOnline) {
-                        boolean accepts = indicator.acceptsReading(value, isOnline, asset);
-                        verdict = new Verdict(value, isOnline, accepts,
-                                accepts && indicator.conditionHolds(value, isOnline, asset));
-                        verdicts.put(new VerdictKey(indicator.slot(), asset.id()), verdict);
+                    if (reading == null || !(isOnline || indicator.offlineKeep())) {
+                        continue; // no current value, or offline
                     }
-                    if (!verdict.accepts) {
+                    // CEL is a pure function of (reading, online, attributes): evaluated again only when they change.
+                    VerdictKey key = new VerdictKey(indicator.id(), asset.id());
+                    Verdict verdict = verdicts.get(key);
+                    if (verdict == null || verdict.reading != reading || verdict.online != isOnline) {
+                        boolean passes = indicator.filter() == null
+                                || cel.holdsForReading(indicator.filter(), type, asset, reading, isOnline);
+                        boolean meets = passes && (indicator.condition() == null
+                                || cel.holdsForReading(indicator.condition(), type, asset, reading, isOnline));
+                        verdict = new Verdict(reading, isOnline, passes, meets);
+                        verdicts.put(key, verdict);
+                    }
+                    if (!verdict.passes) {
                         continue;
                     }
-                    boolean meets = verdict.meets;
+                    // The aggregated value: the reading, or the static attribute of a {metric, attribute} gauge.
+                    double value = indicator.attribute() == null ? reading
+                            : ((Number) asset.attributes().get(indicator.attribute())).doubleValue();
                     long steps = Math.round(value / indicator.resolution());
-                    for (Area area : areasOf(asset.street())) {
+                    for (Area area : topology.ancestorsAndSelf(asset.street())) {
                         GaugeSet s = sets.get(area.code());
                         if (s != null) {
-                            s.add(steps, meets);
+                            s.add(steps, verdict.meets);
                         }
                     }
                 }
@@ -402,10 +453,10 @@ final class ReferenceIndicators {
         }
     }
 
-    private record VerdictKey(int slot, String assetId) {}
+    private record VerdictKey(String id, String assetId) {}
 
     /** A gauge's filter and condition for one asset state. */
-    private record Verdict(double value, boolean online, boolean accepts, boolean meets) {}
+    private record Verdict(double reading, boolean online, boolean passes, boolean meets) {}
 
     /** The assets S(T) of one gauge in one area. */
     private static final class GaugeSet {
@@ -426,11 +477,11 @@ final class ReferenceIndicators {
         }
 
         /** The point's value; NaN when none is written (avg, min, max, share of an empty set). */
-        double value(CompiledIndicator indicator) {
+        double value(Indicator indicator) {
             double resolution = indicator.resolution();
             return switch (indicator.aggregation()) {
                 case SUM -> decimal(sum, resolution);
-                case COUNT -> indicator.indicator().condition() != null ? meeting : size;
+                case COUNT -> indicator.condition() != null ? meeting : size;
                 case AVG -> size == 0 ? Double.NaN : decimal(sum, resolution) / size;
                 case MIN -> size == 0 ? Double.NaN : decimal(min, resolution);
                 case MAX -> size == 0 ? Double.NaN : decimal(max, resolution);
@@ -444,10 +495,10 @@ final class ReferenceIndicators {
 
     private void windowPoints(Map<PointKey, Double> out) {
         windows.forEach((key, w) -> {
-            CompiledIndicator indicator = plan.slot(key.slot);
+            Indicator indicator = catalog.get(key.id);
             double resolution = indicator.resolution();
             double seconds = indicator.periodMs() / 1000.0;
-            boolean valued = indicator.source() == SourceKind.COUNTER || indicator.indicator().attribute() != null;
+            boolean valued = indicator.source() == SourceKind.COUNTER || indicator.attribute() != null;
             double v = switch (indicator.aggregation()) {
                 case COUNT -> w.count;
                 case SUM -> decimal(w.sum, resolution);
@@ -455,7 +506,7 @@ final class ReferenceIndicators {
                 case MAX -> decimal(w.max, resolution);
                 case RATE -> (valued ? decimal(w.sum, resolution) : w.count) / seconds;
                 case DISTINCT -> w.distinct.size();
-                case P50, P95, P99 -> w.sketch.getValueAtQuantile(indicator.aggregation().quantile());
+                case P50, P95, P99 -> exactQuantile(w.values, indicator.aggregation());
                 default -> throw new IllegalArgumentException(indicator.id() + " is no window aggregation");
             };
             out.put(new PointKey(indicator.id(), key.area, key.end), v);
@@ -463,32 +514,42 @@ final class ReferenceIndicators {
     }
 
     /**
-     * Counts, sums and rates of a window end at which the feed has items of that period anywhere:
-     * 0 in every area of the indicator's levels where assets of its type are registered and it has
-     * no items.
+     * The exact quantile of the values as DDSketch defines its rank: the value at index
+     * {@code floor(q × (n − 1))} of the values in ascending order. The sketch returns a value within
+     * its relative accuracy of it.
+     */
+    static double exactQuantile(List<Double> values, Aggregation percentile) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get((int) Math.floor(percentile.quantile() * (sorted.size() - 1)));
+    }
+
+    /**
+     * A window without items in an area is written as 0 for {@code count}, {@code sum} and {@code
+     * rate} when (a) assets of the indicator's asset type are registered in the area (filters not
+     * applied) and (b) the feed has an item of some window indicator of the same period, anywhere,
+     * in that window. An indicator over events of any asset type names no asset type: (a) never holds.
      */
     private void zeroWindowPoints(Map<PointKey, Double> out) {
         Map<Long, Set<Long>> endsByPeriod = new HashMap<>();
-        windows.keySet().forEach(key -> endsByPeriod.computeIfAbsent(plan.slot(key.slot).periodMs(),
-                p -> new java.util.TreeSet<>()).add(key.end));
-        Map<String, Set<String>> areasByType = new HashMap<>();
-        for (Asset asset : registry.all()) {
-            for (Area area : areasOf(asset.street())) {
-                areasByType.computeIfAbsent(asset.type(), t -> new java.util.TreeSet<>()).add(area.code());
-            }
+        for (WindowKey key : windows.keySet()) {
+            endsByPeriod.computeIfAbsent(catalog.get(key.id).periodMs(), p -> new HashSet<>()).add(key.end);
         }
-        for (int s = 0; s < plan.size(); s++) {
-            CompiledIndicator indicator = plan.slot(s);
+        Set<Aggregation> zeroWhenEmpty = Set.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE);
+        for (Indicator indicator : catalog.indicators()) {
             boolean windowed = indicator.source() == SourceKind.COUNTER || indicator.source() == SourceKind.EVENT;
-            if (!windowed || !EnumSet.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE)
-                    .contains(indicator.aggregation())) {
+            if (!windowed || !zeroWhenEmpty.contains(indicator.aggregation()) || indicator.assetType() == null) {
                 continue;
             }
+            Set<String> registeredIn = new HashSet<>();
+            for (Asset asset : registry.all()) {
+                if (asset.type().equals(indicator.assetType())) {
+                    areasOf(indicator, asset.street()).forEach(a -> registeredIn.add(a.code()));
+                }
+            }
             for (long end : endsByPeriod.getOrDefault(indicator.periodMs(), Set.of())) {
-                for (String area : areasByType.getOrDefault(indicator.indicator().assetType(), Set.of())) {
-                    if (indicator.levels().contains(topology.level(area))) {
-                        out.putIfAbsent(new PointKey(indicator.id(), area, end), 0.0);
-                    }
+                for (String area : registeredIn) {
+                    out.putIfAbsent(new PointKey(indicator.id(), area, end), 0.0);
                 }
             }
         }
@@ -496,52 +557,54 @@ final class ReferenceIndicators {
 
     // ---------------------------------------------------------------- derived
 
+    /**
+     * Formulas evaluated in passes over the catalog until a pass adds no point: a formula over
+     * another formula gets its point in a later pass, whatever their order in the catalog.
+     */
     private void derivedPoints(Map<PointKey, Double> out) {
-        Expressions expressions = new Expressions(plan.assetTypes());
-        Set<String> ids = new LinkedHashSet<>();
-        for (int s = 0; s < plan.size(); s++) {
-            ids.add(plan.slot(s).id());
-        }
-        expressions.declareIndicators(ids);
-        Map<String, List<PointKey>> byId = new HashMap<>();
-        for (PointKey k : out.keySet()) {
-            byId.computeIfAbsent(k.id, x -> new ArrayList<>()).add(k);
-        }
-        for (int slot : plan.derivedOrder()) {
-            CompiledIndicator indicator = plan.slot(slot);
-            List<String> inputs = new ArrayList<>();
-            for (String ref : expressions.compileFormula(indicator.indicator().formula()).references()) {
-                if (ids.contains(ref)) {
-                    inputs.add(ref);
-                }
-            }
-            if (inputs.isEmpty()) {
-                continue;
-            }
-            // Candidate (area, T): the points of the first input.
-            List<PointKey> candidates = new ArrayList<>();
-            for (PointKey k : byId.getOrDefault(inputs.get(0), List.of())) {
-                if (k.time % indicator.periodMs() == 0 && indicator.levels().contains(topology.level(k.area))) {
-                    candidates.add(k);
-                }
-            }
-            for (PointKey k : candidates) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                for (String input : inputs) {
-                    Double v = out.get(new PointKey(input, k.area, k.time));
-                    if (v == null) {
-                        break;
-                    }
-                    values.put(input, v);
-                }
-                if (values.size() < inputs.size()) {
+        Set<String> percentiles = new HashSet<>();
+        catalog.indicators().stream().filter(i -> i.aggregation().isPercentile()).forEach(i -> percentiles.add(i.id()));
+        boolean added = true;
+        while (added) {
+            added = false;
+            for (Indicator indicator : catalog.indicators()) {
+                if (indicator.source() != SourceKind.DERIVED) {
                     continue;
                 }
-                double v = indicator.evaluate(values);
-                if (Double.isFinite(v)) {
-                    PointKey key = new PointKey(indicator.id(), k.area, k.time);
-                    out.put(key, v);
-                    byId.computeIfAbsent(key.id, x -> new ArrayList<>()).add(key);
+                ReferenceExpressions.Formula formula = cel.formula(indicator.formula());
+                List<String> inputs = formula.inputs();
+                if (inputs.isEmpty()) {
+                    continue;
+                }
+                if (inputs.stream().anyMatch(percentiles::contains)) {
+                    // The reference's percentiles are exact, the engine's approximate: a formula over one
+                    // would need an error bound through the formula, which this reference does not derive.
+                    throw new IllegalStateException(indicator.id() + " reads a percentile: not supported by the reference");
+                }
+                List<PointKey> candidates = new ArrayList<>();
+                for (PointKey k : out.keySet()) {
+                    if (k.id.equals(inputs.get(0)) && k.time % indicator.periodMs() == 0
+                            && indicator.levels().contains(topology.level(k.area))
+                            && !out.containsKey(new PointKey(indicator.id(), k.area, k.time))) {
+                        candidates.add(k);
+                    }
+                }
+                for (PointKey k : candidates) {
+                    Map<String, Double> values = new HashMap<>();
+                    for (String input : inputs) {
+                        Double v = out.get(new PointKey(input, k.area, k.time));
+                        if (v != null) {
+                            values.put(input, v);
+                        }
+                    }
+                    if (values.size() < inputs.size()) {
+                        continue;
+                    }
+                    double v = ReferenceExpressions.evaluate(formula, values);
+                    if (Double.isFinite(v)) {
+                        out.put(new PointKey(indicator.id(), k.area, k.time), v);
+                        added = true;
+                    }
                 }
             }
         }

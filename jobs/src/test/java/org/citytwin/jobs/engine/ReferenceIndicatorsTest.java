@@ -1,6 +1,11 @@
 package org.citytwin.jobs.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,9 +17,10 @@ import org.citytwin.jobs.engine.ReferenceIndicators.PointKey;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Aggregation;
+import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.event.RejectReason;
-import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,14 +41,16 @@ class ReferenceIndicatorsTest {
     private static final String OTHER_DISTRICT = "310104";
     private static final String CITY = "310000";
 
-    private static EvaluationPlan plan;
+    private static Catalog catalog;
+    private static AssetTypes types;
+    private static CityTopology topology;
     private static AssetRegistry registry;
 
     @BeforeAll
     static void compilePlan() {
-        AssetTypes types = AssetTypes.load("shanghai");
-        CityTopology topology = CityTopology.load("shanghai");
-        plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
+        types = AssetTypes.load("shanghai");
+        topology = CityTopology.load("shanghai");
+        catalog = CatalogLoader.load("shanghai");
         registry = new AssetRegistry(List.of(
                 new Asset("air-1", "air_station", STREET, 31.2, 121.4, Map.of("station_class", "national", "elevation", 10.0)),
                 new Asset("air-2", "air_station", STREET, 31.2, 121.4, Map.of("station_class", "roadside", "elevation", 12.0)),
@@ -179,12 +187,56 @@ class ReferenceIndicatorsTest {
         assertThat(e.points()).doesNotContainKey(new PointKey("air_aqi_avg", CITY, T0 + 75 * M));
     }
 
+    @Test
+    void eachPartitionDecidesLateWithItsOwnWatermark() {
+        List<String> first = List.of(
+                reading("a", "air-1", T0 + 10 * S, "aqi", 40),
+                reading("b", "air-1", T0 + 400 * S, "aqi", 42),
+                reading("c", "air-1", T0 + 20 * S, "aqi", 1)); // W = T0 + 369 s here: LATE
+        List<String> second = List.of(
+                reading("d", "air-3", T0 + 20 * S, "aqi", 90)); // its partition has no watermark yet: on time
+        Expected e = ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes(first), bytes(second)));
+
+        assertThat(e.deadLetters()).isEqualTo(Map.of(RejectReason.LATE, 1L));
+        assertThat(e.accepted()).isEqualTo(3);
+        assertThat(e.appliedBehindWatermark()).isZero();
+        assertThat(point(e, "air_aqi_avg", CITY, T0 + 5 * M)).isEqualTo(65.0);
+        assertThatThrownBy(() -> ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes(first), bytes(List.of(reading("x", "air-1", T0 + 30 * S, "aqi", 5))))))
+                .as("an asset in two partitions").hasMessageContaining("air-1");
+    }
+
+    @Test
+    void aPercentileIsTheExactValueAtDDSketchsRankAndTheSketchIsWithinItsAccuracyOfIt() {
+        List<Double> values = new ArrayList<>();
+        for (int i = 20; i >= 1; i--) {
+            values.add(i * 1.5);
+        }
+        // Rank q × (n − 1) of the ascending values, rounded down: 9, 18 and 18 of 0..19.
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P50)).isEqualTo(15.0);
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P95)).isEqualTo(28.5);
+        assertThat(ReferenceIndicators.exactQuantile(values, Aggregation.P99)).isEqualTo(28.5);
+        DDSketch sketch = DDSketches.unboundedDense(Aggregation.SKETCH_RELATIVE_ACCURACY);
+        values.forEach(sketch::accept);
+        for (Aggregation p : List.of(Aggregation.P50, Aggregation.P95, Aggregation.P99)) {
+            double exact = ReferenceIndicators.exactQuantile(values, p);
+            assertThat(sketch.getValueAtQuantile(p.quantile())).as(p.name())
+                    .isCloseTo(exact, within(Aggregation.SKETCH_RELATIVE_ACCURACY * exact));
+        }
+    }
+
+    private static List<byte[]> bytes(List<String> records) {
+        return records.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
     private static Expected compute(String... records) {
         List<byte[]> bytes = new ArrayList<>();
         for (String r : records) {
             bytes.add(r.getBytes(StandardCharsets.UTF_8));
         }
-        return ReferenceIndicators.compute(plan, registry, Duration.ofSeconds(30), Duration.ofMinutes(5), bytes);
+        return ReferenceIndicators.compute(catalog, types, topology, registry, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), List.of(bytes));
     }
 
     private static Double point(Expected e, String id, String area, long time) {
