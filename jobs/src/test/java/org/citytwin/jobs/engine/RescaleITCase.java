@@ -60,7 +60,7 @@ class RescaleITCase {
 
     private static final int PARTITIONS = 4;
     private static final long START = Instant.parse("2025-07-01T00:00:00Z").toEpochMilli();
-    private static final long DURATION = 20 * 60_000;
+    private static final long DURATION = 12 * 60_000;
     private static final long SAVEPOINT_AT = START + DURATION / 2;
     private static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(30);
     private static final Duration IDLENESS = Duration.ofMinutes(1);
@@ -84,7 +84,7 @@ class RescaleITCase {
         types = AssetTypes.load("shanghai");
         CityTopology topology = CityTopology.load("shanghai");
         plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
-        simulator = new CitySimulator(types, topology, CitySimulator.options().seed(11).scale(0.05).badShare(0.02)
+        simulator = new CitySimulator(types, topology, CitySimulator.options().seed(11).scale(0.03).badShare(0.02)
                 .start(START).duration(DURATION).stormAt(START, DURATION));
         List<SimRecord> rest = new ArrayList<>();
         for (SimRecord r : simulator) {
