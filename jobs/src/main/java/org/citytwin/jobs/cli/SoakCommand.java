@@ -92,8 +92,10 @@ public final class SoakCommand implements Callable<Integer> {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start()) {
             kafka.createTopic(FEED, 4);
-            influx.createDatabase(LIVE);
-            influx.createDatabase(CONTROL);
+            for (String database : List.of(LIVE, CONTROL)) { // what `twin run` checks and creates before it starts
+                kafka.createTopic(deadLetterTopic(database), 1);
+                influx.createDatabase(database);
+            }
             Configuration live = options(kafka, influx, registry, work, LIVE, false);
             Configuration flink = RunCommand.engineEnvironment(live);
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -140,11 +142,15 @@ public final class SoakCommand implements Callable<Integer> {
                 "registry.file=" + registry,
                 "influxdb.url=" + influx.url(),
                 "influxdb.database=" + database,
-                "dead-letters.kafka.topic=dead-letters-" + database,
+                "dead-letters.kafka.topic=" + deadLetterTopic(database),
                 "checkpoint.interval=5 s",
                 "checkpoint.dir=" + work.resolve("checkpoints-" + database).toUri(),
                 "alerts.enabled=false",
                 "parallelism=" + parallelism));
+    }
+
+    private static String deadLetterTopic(String database) {
+        return "dead-letters-" + database;
     }
 
     private static JobID submit(MiniCluster cluster, Configuration flink, Configuration options, boolean bounded,
