@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code twin soak}: the fault scenarios too long for CI. The job {@code twin run} builds reads a
  * simulated city fed into Kafka at a fixed multiple of real time, on a local cluster of two
- * TaskManagers, while TaskManagers are lost over and over and InfluxDB is down for minutes; then
+ * TaskManagers, while its TaskManagers are lost over and over and InfluxDB is down for minutes; then
  * the same topic is read again by an unfaulted bounded job, and every indicator series and the
  * engine account of both must be equal. Exit code 0 when they are, 1 when not.
  */
@@ -64,7 +64,7 @@ public final class SoakCommand implements Callable<Integer> {
     double scale;
 
     @Option(names = "--taskmanager-loss-every", defaultValue = "PT2M",
-            description = "Lose a TaskManager this often (a new one starts first); PT0S for never (default: ${DEFAULT-VALUE}).")
+            description = "Lose both TaskManagers this often (two new ones start first); PT0S for never (default: ${DEFAULT-VALUE}).")
     Duration lossEvery;
 
     @Option(names = "--influxdb-outage", defaultValue = "PT3M",
@@ -87,7 +87,7 @@ public final class SoakCommand implements Callable<Integer> {
         Path registry = work.resolve("registry.jsonl.gz");
         sim.registry().write(registry);
         System.out.printf("twin soak: %s at %d× real time (%.1f simulated hours), %,d assets, parallelism %d;"
-                + " a TaskManager lost every %s, InfluxDB down %s once. Work directory %s%n", duration, speed,
+                + " both TaskManagers lost every %s, InfluxDB down %s once. Work directory %s%n", duration, speed,
                 simulated / 3.6e6, sim.registry().size(), parallelism, lossEvery, outage, work);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start()) {
@@ -101,6 +101,7 @@ public final class SoakCommand implements Callable<Integer> {
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
             flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            flink.set(org.apache.flink.configuration.WebOptions.MAX_EXCEPTION_HISTORY_SIZE, 10_000);
             RunCommand.localRestEndpoint(flink, live);
             try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
                     .setNumTaskManagers(2).setNumSlotsPerTaskManager(2).build())) {
@@ -187,7 +188,7 @@ public final class SoakCommand implements Callable<Integer> {
         final long started = System.nanoTime();
         long ended;
         int taskManagerLosses;
-        int restarts;
+        int failovers;
         long outageSeconds;
         final List<Double> recoverySeconds = new ArrayList<>();
 
@@ -197,7 +198,7 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs for {@link #duration} with a live progress line, losing a TaskManager every
+     * Runs for {@link #duration} with a live progress line, losing both TaskManagers every
      * {@link #lossEvery} (never while InfluxDB is down, when no checkpoint can complete) and
      * stopping InfluxDB once for {@link #outage}. Recovery time: from the loss to the job's next
      * completed checkpoint, which needs every task running again.
@@ -213,7 +214,6 @@ public final class SoakCommand implements Callable<Integer> {
         boolean influxDown = false;
         long lostAt = 0;
         long checkpointsAtLoss = 0;
-        JobStatus previous = JobStatus.RUNNING;
         long read = 0;
         long lastAccount = 0;
         while (true) {
@@ -222,10 +222,6 @@ public final class SoakCommand implements Callable<Integer> {
             if (status.isGloballyTerminalState()) {
                 throw new IllegalStateException("the faulted job ended: " + status);
             }
-            if (status == JobStatus.RESTARTING && previous != JobStatus.RESTARTING) {
-                faults.restarts++;
-            }
-            previous = status;
             long checkpoints = cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts()
                     .getNumberOfCompletedCheckpoints();
             if (lostAt != 0 && checkpoints > checkpointsAtLoss && status == JobStatus.RUNNING) {
@@ -241,21 +237,26 @@ public final class SoakCommand implements Callable<Integer> {
                 faults.outageSeconds = Math.round((now - outageFrom) / 1e9);
             }
             if (now >= nextLoss && !influxDown && lostAt == 0 && now < end) {
+                // Which TaskManager runs the job's tasks is not known here: start two new ones and
+                // lose both running ones, so every loss fails the job over (as a lost machine would).
+                cluster.startTaskManager();
                 cluster.startTaskManager();
                 cluster.terminateTaskManager(nextToLose++).get();
-                faults.taskManagerLosses++;
+                cluster.terminateTaskManager(nextToLose++).get();
+                faults.taskManagerLosses += 2;
                 lostAt = now;
                 checkpointsAtLoss = checkpoints;
                 nextLoss = now + lossEvery.toNanos();
             }
-            if (!influxDown && now - lastAccount > TimeUnit.SECONDS.toNanos(5)) {
-                read = account(influx, LIVE).getOrDefault("records_read", read);
+            if (now - lastAccount > TimeUnit.SECONDS.toNanos(5)) {
+                read = influxDown ? read : account(influx, LIVE).getOrDefault("records_read", read);
+                faults.failovers = failovers(cluster, job);
                 lastAccount = now;
             }
             double elapsed = (now - faults.started) / 1e9;
-            System.err.printf("\rsoak %s / %s | produced %,d, read %,d (%,.0f/s) | TaskManagers lost %d, restarts %d"
+            System.err.printf("\rsoak %s / %s | produced %,d, read %,d (%,.0f/s) | TaskManagers lost %d, failovers %d"
                     + " | InfluxDB %s | checkpoints %d | ETA %s   ", clock(elapsed), clock(duration.toSeconds()),
-                    produced.get(), read, read / Math.max(1, elapsed), faults.taskManagerLosses, faults.restarts,
+                    produced.get(), read, read / Math.max(1, elapsed), faults.taskManagerLosses, faults.failovers,
                     influxDown ? "DOWN" : "up", checkpoints, clock(Math.max(0, duration.toSeconds() - elapsed)));
             if (now >= end && !influxDown) {
                 System.err.println();
@@ -289,6 +290,18 @@ public final class SoakCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The failures the job recovered from, from its exception history (a failover restarts the
+     * failed region and leaves the job RUNNING, so its status does not show them).
+     */
+    private static int failovers(MiniCluster cluster, JobID job) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(cluster.getRestAddress().get().resolve("/jobs/" + job + "/exceptions"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .path("exceptionHistory").path("entries").size();
     }
 
     /** Waits until the engine account has read everything produced (samples are written every 10 s). */
@@ -351,9 +364,9 @@ public final class SoakCommand implements Callable<Integer> {
                 && faulted.getOrDefault("records_applied", 0L) + deadLetters == produced && faulted.equals(unfaulted);
 
         System.out.printf("faulted run: %.0f s; %,d records produced; account %s%n", faultedSeconds, produced, faulted);
-        System.out.printf("faults: %d TaskManagers lost (recovered, to the next completed checkpoint, in %s s), "
-                + "%d job restarts, InfluxDB down %d s once%n", faults.taskManagerLosses, faults.recoverySeconds.stream()
-                .map(s -> String.format("%.1f", s)).toList(), faults.restarts, faults.outageSeconds);
+        System.out.printf("faults: %d TaskManagers lost, two at a time (recovered, to the next completed checkpoint, in %s s), "
+                + "%d failovers (job exception history), InfluxDB down %d s once%n", faults.taskManagerLosses, faults.recoverySeconds.stream()
+                .map(s -> String.format("%.1f", s)).toList(), faults.failovers, faults.outageSeconds);
         System.out.printf("control (unfaulted bounded re-read): %.0f s; account %s%n", controlSeconds, unfaulted);
         System.out.printf("indicator points: %,d in %,d series; series differing from the control (count, sum, min, max): %d%n",
                 points, liveSeries.size(), differences.size());
