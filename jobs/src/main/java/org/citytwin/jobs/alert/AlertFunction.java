@@ -20,6 +20,7 @@ import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.AreaLevel;
 
 /**
  * Evaluates an indicator's alert rule on its points for one area and run (the key). A point is
@@ -58,7 +59,8 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
     /** True for points of indicators that have thresholds: only those reach the keyed operator. */
     public static boolean hasRule(EvaluationPlan plan, IndicatorPoint point) {
         CompiledIndicator indicator = plan.indicator(point.id());
-        return indicator != null && indicator.indicator().alert() != null;
+        return indicator != null && indicator.indicator().alert() != null
+                && indicator.indicator().alert().appliesAt(AreaLevel.ofTag(point.level()));
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class IndicatorJob {
                 .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
 
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
-                .transform("area pre-aggregation", TypeInformation.of(GaugePartial.class), new AreaPreAggregation(plan))
+                .transform("area pre-aggregation", TypeInformation.of(GaugePartial.class), new AreaPreAggregation(plan, registry, lateness))
                 .uid("area-partials");
         DataStream<WindowPartial> windowPartials = gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS);
 

@@ -47,6 +47,7 @@ import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.CatalogLoader;
+import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.event.RejectReason;
@@ -157,6 +158,19 @@ class IndicatorEngineITCase {
             }
         }
         assertThat(without).as("indicators without any point").isEmpty();
+
+        // Windows written as 0 where the source assets are registered let the ratios of counts read 0 % and 100 %.
+        long zeroCounts = run.points.entrySet().stream().filter(e -> e.getValue() == 0.0
+                && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
+                && plan.slot(plan.slotOf(e.getKey().id())).source() != SourceKind.GAUGE).count();
+        assertThat(zeroCounts).as("count windows written as 0").isGreaterThan(1000);
+        // (In this feed every lab result or inspection of some streets passed: their failed counts are 0.)
+        for (String ratio : List.of("wq_lab_pass_rate", "food_inspection_pass_rate")) {
+            assertThat(run.points).as(ratio + " at 100 %").anySatisfy((k, v) -> {
+                assertThat(k.id()).isEqualTo(ratio);
+                assertThat(v).isEqualTo(100.0);
+            });
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -97,6 +98,7 @@ final class ReferenceIndicators {
         Map<PointKey, Double> points = new HashMap<>();
         r.gaugePoints(points);
         r.windowPoints(points);
+        r.zeroWindowPoints(points);
         r.derivedPoints(points);
         return new Expected(points, r.deadLetters, r.accepted);
     }
@@ -458,6 +460,38 @@ final class ReferenceIndicators {
             };
             out.put(new PointKey(indicator.id(), key.area, key.end), v);
         });
+    }
+
+    /**
+     * Counts, sums and rates of a window end at which the feed has items of that period anywhere:
+     * 0 in every area of the indicator's levels where assets of its type are registered and it has
+     * no items.
+     */
+    private void zeroWindowPoints(Map<PointKey, Double> out) {
+        Map<Long, Set<Long>> endsByPeriod = new HashMap<>();
+        windows.keySet().forEach(key -> endsByPeriod.computeIfAbsent(plan.slot(key.slot).periodMs(),
+                p -> new java.util.TreeSet<>()).add(key.end));
+        Map<String, Set<String>> areasByType = new HashMap<>();
+        for (Asset asset : registry.all()) {
+            for (Area area : areasOf(asset.street())) {
+                areasByType.computeIfAbsent(asset.type(), t -> new java.util.TreeSet<>()).add(area.code());
+            }
+        }
+        for (int s = 0; s < plan.size(); s++) {
+            CompiledIndicator indicator = plan.slot(s);
+            boolean windowed = indicator.source() == SourceKind.COUNTER || indicator.source() == SourceKind.EVENT;
+            if (!windowed || !EnumSet.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE)
+                    .contains(indicator.aggregation())) {
+                continue;
+            }
+            for (long end : endsByPeriod.getOrDefault(indicator.periodMs(), Set.of())) {
+                for (String area : areasByType.getOrDefault(indicator.indicator().assetType(), Set.of())) {
+                    if (indicator.levels().contains(topology.level(area))) {
+                        out.putIfAbsent(new PointKey(indicator.id(), area, end), 0.0);
+                    }
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- derived

@@ -93,8 +93,12 @@ class ReferenceIndicatorsTest {
         }
         // Gates online counts gates by their in_service gauge, which these readings do not carry: 0 while gate-1 is online.
         assertThat(point(e, "metro_gates_online", STREET, T0 + M)).isEqualTo(0.0);
-        // No exits were read: no exits window has an item.
-        assertThat(e.points().keySet()).noneMatch(k -> k.id().startsWith("metro_exits"));
+        // No exits were read: the exits windows of both window ends with entries read 0 where gate-1 is registered.
+        for (String area : List.of(STREET, DISTRICT, CITY)) {
+            assertThat(point(e, "metro_exits_total", area, end)).isEqualTo(0.0);
+            assertThat(point(e, "metro_exits_total", area, end + 5 * M)).isEqualTo(0.0);
+        }
+        assertThat(e.points().keySet()).filteredOn(k -> k.id().equals("metro_exits_total")).hasSize(6);
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class AssetRegistry implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Asset> assets = new LinkedHashMap<>();
+    /** Changes so far: lets a reader rebuild what it derived from the registry when it changed. */
+    private long version;
 
     public AssetRegistry() {
     }
@@ -43,12 +45,17 @@ public final class AssetRegistry implements Serializable {
 
     /** Adds or replaces an asset; returns the previous one or null. */
     public synchronized Asset put(Asset asset) {
+        version++;
         return assets.put(asset.id(), asset);
     }
 
     public synchronized Asset remove(String id) {
+        version++;
         return assets.remove(id);
     }
+
+    /** How many times the registry changed; equal versions mean equal contents. */
+    public synchronized long version() { return version; }
 
     /** The asset with this id, or null. */
     public synchronized Asset get(String id) {

@@ -26,6 +26,12 @@ public enum Aggregation {
 
     public boolean isPercentile() { return this == P50 || this == P95 || this == P99; }
 
+    /**
+     * Whether a window of this aggregation without items has a value, 0 (COUNT, SUM, RATE), and is
+     * written as such where the source assets are registered; the others have none.
+     */
+    public boolean windowZeroWhenEmpty() { return this == COUNT || this == SUM || this == RATE; }
+
     /** The quantile for P50/P95/P99. */
     public double quantile() {
         switch (this) {

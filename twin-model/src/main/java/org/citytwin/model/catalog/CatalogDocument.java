@@ -2,6 +2,7 @@ package org.citytwin.model.catalog;
 
 import java.util.List;
 import java.util.Locale;
+import org.citytwin.model.topology.AreaLevel;
 import org.citytwin.model.Durations;
 
 /**
@@ -39,7 +40,7 @@ public final class CatalogDocument {
                             .append(cell(i.unit())).append(" | ").append(cell(i.enDescription())).append(" |\n");
                 }
             }
-            s.append("\nThresholds:\n\n| id | 名称 / name | alert when | warning | critical | clears at | for |\n|---|---|---|---:|---:|---:|---|\n");
+            s.append("\nThresholds:\n\n| id | 名称 / name | alert when | warning | critical | clears at | for | levels |\n|---|---|---|---:|---:|---:|---|---|\n");
             for (Indicator i : own) {
                 Alert a = i.alert();
                 if (a != null) {
@@ -47,11 +48,16 @@ public final class CatalogDocument {
                             .append(a.direction().name().toLowerCase(Locale.ROOT)).append(" (").append(cell(i.unit())).append(") | ")
                             .append(number(a.warning())).append(" | ").append(number(a.critical())).append(" | ")
                             .append(number(a.clear())).append(" | ").append(a.forMs() == 0 ? "at once" : Durations.format(a.forMs()))
-                            .append(" |\n");
+                            .append(" | ").append(levels(a, i)).append(" |\n");
                 }
             }
         }
         return s.toString();
+    }
+
+    /** The levels an alert applies at: its own, or every level of the indicator. */
+    private static String levels(Alert a, Indicator i) {
+        return String.join(", ", (a.levels().isEmpty() ? i.levels() : a.levels()).stream().map(AreaLevel::tag).toList());
     }
 
     private static String cell(String text) {

@@ -37,6 +37,8 @@ public final class CatalogLoader {
             "while", "true", "false", "null", "value", "online");
     private static final Set<String> INDICATOR_KEYS = Set.of("id", "zh", "en", "unit", "reads", "filter", "condition",
             "aggregation", "tick", "window", "levels", "alert", "formula", "resolution", "description", "headline", "offline");
+    private static final List<String> ALERT_KEYS = List.of("on", "direction", "warning", "critical", "clear", "for",
+            "levels");
     private static final Set<String> TEMPLATE_KEYS = Set.of("prefix", "asset", "assets", "metrics", "event", "events",
             "attributes", "aggregations", "filter", "tick", "window", "levels", "offline");
     private static final Set<String> SUBJECT_KEYS = Set.of("name", "zh", "en", "alert", "headline");
@@ -151,6 +153,9 @@ public final class CatalogLoader {
         // Sources, filters, units, thresholds.
         for (Draft d : byId.values()) {
             checkSource(d);
+            if (d.source != SourceKind.DERIVED) {
+                checkAlertLevels(d);
+            }
         }
         // Derived: formulas, cycles, periods and levels.
         expressions.declareIndicators(byId.keySet());
@@ -167,6 +172,11 @@ public final class CatalogLoader {
         if (errors.isEmpty()) {
             for (Draft d : order(byId)) {
                 resolveDerived(d, byId);
+            }
+            for (Draft d : byId.values()) {
+                if (d.source == SourceKind.DERIVED) {
+                    checkAlertLevels(d); // a formula's levels are known once resolved
+                }
             }
         }
         if (!errors.isEmpty()) {
@@ -191,6 +201,7 @@ public final class CatalogLoader {
         List<AreaLevel> levels;
         boolean levelsDeclared;
         Alert alert;
+        int alertLine;
         double resolution = Double.NaN;
         int line;
         boolean unitDeclared = true;
@@ -357,7 +368,36 @@ public final class CatalogLoader {
                     : "clear >= warning > critical") + ", got clear=" + num(clear) + " warning=" + num(w)
                     + " critical=" + num(c));
         }
-        return new Alert(direction, w, c, clear, Math.max(forMs, 0));
+        d.alertLine = a.line();
+        for (String key : a.entries().keySet()) {
+            if (!ALERT_KEYS.contains(key)) {
+                error(d.file, a.get(key).line(), d.id, "unknown alert key '" + key + "' (allowed: " + ALERT_KEYS + ")");
+            }
+        }
+        List<AreaLevel> levels = new ArrayList<>();
+        YamlNode lv = a.get("levels");
+        if (lv != null) {
+            for (YamlNode l : lv.items()) {
+                try {
+                    AreaLevel level = AreaLevel.ofTag(l.text());
+                    if (!levels.contains(level)) {
+                        levels.add(level);
+                    }
+                } catch (RuntimeException e) {
+                    error(d.file, l.line(), d.id, "unknown area level '" + l.text() + "' (city, district, street)");
+                }
+            }
+            levels.sort(null);
+        }
+        return new Alert(direction, w, c, clear, Math.max(forMs, 0), levels);
+    }
+
+    /** An alert's levels must be levels the indicator is computed at. */
+    private void checkAlertLevels(Draft d) {
+        if (d.alert != null && !d.levels.containsAll(d.alert.levels())) {
+            error(d.file, d.alertLine, d.id, "alert levels " + d.alert.levels().stream().map(AreaLevel::tag).toList()
+                    + " are not all levels of the indicator " + d.levels.stream().map(AreaLevel::tag).toList());
+        }
     }
 
     private static String num(double v) {

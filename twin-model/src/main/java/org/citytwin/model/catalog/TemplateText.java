@@ -65,9 +65,9 @@ final class TemplateText {
                 String scopeZh = a.offlineKeep() ? "区域内所有" + az + "（离线的按最后读数）" : "区域内所有在线" + az;
                 String[] what = switch (agg) {
                     case AVG -> pair("平均值", "Average of the latest " + en + " of every " + scopeEn);
-                    case MAX -> pair("最高值", "Highest latest " + en + " of any " + scopeEn);
-                    case MIN -> pair("最低值", "Lowest latest " + en + " of any " + scopeEn);
-                    default -> pair("之和", "Sum of the latest " + en + " of every " + scopeEn);
+                    case MAX -> pair("最高值", "Highest " + en + " now reported by any " + scopeEn);
+                    case MIN -> pair("最低值", "Lowest " + en + " now reported by any " + scopeEn);
+                    default -> pair("总和", "Sum of the latest " + en + " of every " + scopeEn);
                 };
                 return pair(scopeZh + "最新" + s.zh() + "的" + what[0] + "，每" + w + "更新。",
                         what[1] + ", updated every " + enPeriod(periodMs) + ".");

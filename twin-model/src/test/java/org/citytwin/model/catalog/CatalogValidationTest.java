@@ -1,6 +1,7 @@
 package org.citytwin.model.catalog;
 
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.topology.AreaLevel;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -83,6 +84,35 @@ class CatalogValidationTest {
                 "bad.yaml:" + lineOf(yaml, "k_cycle_a") + ": [k_cycle_a] formula cycle: k_cycle_a -> k_cycle_b -> k_cycle_a");
         assertThat(badCel.line()).isEqualTo(lineOf(yaml, "f_bad_cel"));
         assertThat(badCel.message()).startsWith("filter: bad CEL 'value >': ");
+    }
+
+    @Test
+    void alertLevelsMustBeLevelsOfTheIndicatorAndAnAlertHasNoOtherKeys() {
+        String yaml = HEAD
+                + ind("district_only", "{asset: air_station, metric: pm10}", "max", "ug/m3", "    levels: [city, district]\n"
+                        + "    alert: {direction: above, warning: 100, critical: 150, clear: 90, levels: [street]}\n")
+                + ind("severity_key", "{asset: air_station, metric: no2}", "max", "ug/m3",
+                        "    alert: {direction: above, warning: 100, critical: 150, clear: 90, severity: high}\n");
+        assertThat(errors(yaml)).extracting(CatalogError::toString).containsExactly(
+                "bad.yaml:" + line(yaml, "alert: {direction: above, warning: 100, critical: 150, clear: 90, severity")
+                        + ": [severity_key] unknown alert key 'severity' (allowed: [on, direction, warning, critical,"
+                        + " clear, for, levels])",
+                "bad.yaml:" + line(yaml, "alert: {direction: above, warning: 100, critical: 150, clear: 90, levels")
+                        + ": [district_only] alert levels [street] are not all levels of the indicator [city, district]");
+    }
+
+    @Test
+    void anAlertAppliesAtTheLevelsItNamesOrAtEveryLevel() {
+        Catalog catalog = CatalogLoader.load(List.of(file("ok.yaml", HEAD
+                + ind("calls_total", "{asset: air_station, metric: pm10}", "sum", "ug/m3",
+                        "    alert: {direction: above, warning: 100, critical: 150, clear: 90, levels: [district]}\n"))), TYPES);
+        Alert sum = catalog.indicators().stream().filter(i -> i.id().equals("calls_total")).findFirst().orElseThrow().alert();
+        assertThat(sum.levels()).containsExactly(AreaLevel.DISTRICT);
+        assertThat(sum.appliesAt(AreaLevel.DISTRICT)).isTrue();
+        assertThat(sum.appliesAt(AreaLevel.CITY)).isFalse();
+        Alert anchor = catalog.indicators().stream().filter(i -> i.id().equals("anchor")).findFirst().orElseThrow().alert();
+        assertThat(anchor.levels()).isEmpty();
+        assertThat(List.of(AreaLevel.values())).allMatch(anchor::appliesAt);
     }
 
     @Test

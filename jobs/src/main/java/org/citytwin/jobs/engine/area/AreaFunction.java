@@ -35,7 +35,8 @@ import org.citytwin.model.topology.AreaLevel;
  * tick, so a gauge point at tick T reflects exactly the changes effective up to T; a gauge is
  * written at its tick when something changed in that tick. Window partials go straight into their
  * window, which is written once the watermark passes its end and re-written, same timestamp, for
- * items arriving within the allowed lateness. Derived indicators are evaluated at T from the
+ * items arriving within the allowed lateness; a window without items, sent by the pre-aggregation
+ * where the source assets are registered, is written as 0 for its counts, sums and rates. Derived indicators are evaluated at T from the
  * points written at T, once all their inputs are there.
  */
 public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePartial, WindowPartial, IndicatorPoint>
@@ -276,12 +277,19 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         for (int slot : index.groupSlots(group)) {
             CompiledIndicator indicator = plan.slot(slot);
             double value = windowValue(indicator, acc);
+            if (Double.isNaN(value)) {
+                continue; // an empty window (written as 0 where registered) has no average, maximum, ...
+            }
             values.put(slot, value);
             out.collect(point(indicator, area, end, value));
         }
     }
 
+    /** The window's value, or NaN when it has no items and the aggregation has no value then. */
     static double windowValue(CompiledIndicator indicator, WindowAccumulator acc) {
+        if (acc.count == 0 && !indicator.aggregation().windowZeroWhenEmpty()) {
+            return Double.NaN;
+        }
         double resolution = indicator.resolution();
         boolean valued = indicator.source() == SourceKind.COUNTER || indicator.indicator().attribute() != null;
         return switch (indicator.aggregation()) {

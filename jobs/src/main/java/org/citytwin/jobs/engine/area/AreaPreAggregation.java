@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.twin.Contribution;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -26,6 +27,11 @@ import org.citytwin.model.topology.Area;
  * operator has no state of its own) and at the end of input — as Flink SQL's local/global
  * aggregation does. Partials combine exactly (fixed-point sums, counts, value multisets, label
  * sets, sketch bins), so the points do not depend on when a bucket is sent.
+ *
+ * <p>A window end with items of some window period is sent with empty accumulators for the
+ * counting groups of that period in every area where their source assets are registered
+ * ({@link ZeroWindows}), so the area writes those windows as 0 where nothing happened. Every
+ * subtask with items at that end does so, once; empty accumulators merge to nothing.
  */
 public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartial>
         implements OneInputStreamOperator<Contribution, GaugePartial> {
@@ -37,7 +43,12 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
             TypeInformation.of(WindowPartial.class));
 
     private final EvaluationPlan plan;
+    private final RegistryRef registry;
+    private final long allowedLatenessMs;
     private transient PlanIndex index;
+    private transient ZeroWindows zeroWindows;
+    /** Window end → the periods whose zero windows this subtask sent for it. */
+    private transient TreeMap<Long, java.util.Set<Long>> zeroFilled;
     /** Gauge changes by tick end, then area. */
     private transient TreeMap<Long, Map<String, Bucket<GaugeAccumulator>>> gauges;
     /** Window items by window end, then area. */
@@ -46,14 +57,18 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private transient Map<String, Area[]> areasOf;
     private transient long watermark;
 
-    public AreaPreAggregation(EvaluationPlan plan) {
+    public AreaPreAggregation(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs) {
         this.plan = plan;
+        this.registry = registry;
+        this.allowedLatenessMs = allowedLatenessMs;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         index = new PlanIndex(plan);
+        zeroWindows = new ZeroWindows(plan, index, registry.resolve());
+        zeroFilled = new TreeMap<>();
         gauges = new TreeMap<>();
         windows = new TreeMap<>();
         areasOf = new HashMap<>();
@@ -155,6 +170,7 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private void flushWindowsUpTo(long time) {
         while (!windows.isEmpty() && (time == Long.MAX_VALUE || windows.firstKey() - 1 <= time)) {
             Map.Entry<Long, Map<String, Bucket<WindowAccumulator>>> due = windows.pollFirstEntry();
+            addZeroWindows(due.getKey(), due.getValue());
             for (Map.Entry<String, Bucket<WindowAccumulator>> area : due.getValue().entrySet()) {
                 int[] groups = area.getValue().groups();
                 WindowAccumulator[] items = new WindowAccumulator[groups.length];
@@ -163,6 +179,38 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
                 }
                 output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(area.getKey(), due.getKey(), groups, items)));
             }
+        }
+    }
+
+    /**
+     * Adds empty accumulators for the counting groups registered in each area, for every period
+     * that has items at this window end and was not filled here before.
+     */
+    private void addZeroWindows(long end, Map<String, Bucket<WindowAccumulator>> byArea) {
+        if (watermark != Long.MIN_VALUE) {
+            zeroFilled.headMap(watermark - allowedLatenessMs).clear(); // no item can reach those windows now
+        }
+        java.util.Set<Long> filled = zeroFilled.computeIfAbsent(end, e -> new java.util.HashSet<>());
+        java.util.Set<Long> periods = new java.util.HashSet<>();
+        for (Bucket<WindowAccumulator> bucket : byArea.values()) {
+            for (int group : bucket.groups()) {
+                long period = index.groupSource(group).periodMs();
+                if (!filled.contains(period)) {
+                    periods.add(period);
+                }
+            }
+        }
+        for (long period : periods) {
+            filled.add(period);
+            zeroWindows.areas(period).forEach((area, groups) -> {
+                Bucket<WindowAccumulator> bucket = byArea.computeIfAbsent(area,
+                        a -> new Bucket<>(new WindowAccumulator[index.groupCount()]));
+                for (int group : groups) {
+                    if (bucket.byGroup[group] == null) {
+                        bucket.open(group, new WindowAccumulator());
+                    }
+                }
+            });
         }
     }
 

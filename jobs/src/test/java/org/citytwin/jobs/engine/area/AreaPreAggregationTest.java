@@ -9,7 +9,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -27,17 +30,28 @@ class AreaPreAggregationTest {
     private static final long MINUTE = 60_000;
     private static final long T0 = 1_751_328_000_000L; // 2025-07-01T00:00Z, a multiple of every period
 
+    /** Fire alarm panels in the first street and in a street of another district. */
+    private static final AssetRegistry REGISTRY = new AssetRegistry(List.of(
+            new Asset("panel-1", "fire_alarm_panel", PLAN.topology().streets().get(0).code(), 31.2, 121.4, java.util.Map.of()),
+            new Asset("panel-2", "fire_alarm_panel", otherDistrictStreet().code(), 31.3, 121.5, java.util.Map.of())));
+
     private OneInputStreamOperatorTestHarness<Contribution, GaugePartial> harness;
     private String street;
     private List<Area> levels;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new AreaPreAggregation(PLAN));
+        harness = new OneInputStreamOperatorTestHarness<>(new AreaPreAggregation(PLAN, RegistryRef.of(REGISTRY), 5 * MINUTE));
         harness.setup(TypeInformation.of(GaugePartial.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
         harness.open();
         street = PLAN.topology().streets().get(0).code();
         levels = PLAN.topology().ancestorsAndSelf(street);
+    }
+
+    private static Area otherDistrictStreet() {
+        String district = PLAN.topology().parent(PLAN.topology().streets().get(0).code()).code();
+        return PLAN.topology().streets().stream()
+                .filter(s -> !PLAN.topology().parent(s.code()).code().equals(district)).findFirst().orElseThrow();
     }
 
     @AfterEach
@@ -59,6 +73,13 @@ class AreaPreAggregationTest {
     private void fireAlarm(long time) throws Exception {
         harness.processElement(new StreamRecord<>(Contribution.window(street, time,
                 new int[] {group("fire_alarms_confirmed")}, new long[] {0}, new String[] {null})));
+    }
+
+    /** The confirmed fire alarms in a window partial. */
+    private static long alarms(WindowPartial p) {
+        int at = java.util.Arrays.binarySearch(p.groups, group("fire_alarms_confirmed"));
+        assertThat(at).as("the alarm group in %s", p.area).isNotNegative();
+        return p.items[at].count;
     }
 
     private List<GaugePartial> gaugePartials() {
@@ -112,15 +133,39 @@ class AreaPreAggregationTest {
         harness.processWatermark(T0 + 60 * MINUTE - 2);
         assertThat(windowPartials()).isEmpty();
         harness.processWatermark(T0 + 60 * MINUTE - 1);
-        List<WindowPartial> sent = windowPartials();
+        List<WindowPartial> sent = windowPartials().stream().filter(p -> levels.stream().anyMatch(
+                a -> a.code().equals(p.area))).toList();
         assertThat(sent).hasSize(levels.size());
         assertThat(sent).allSatisfy(p -> {
             assertThat(p.end).isEqualTo(T0 + 60 * MINUTE);
-            assertThat(p.items[0].count).isEqualTo(2);
+            assertThat(alarms(p)).isEqualTo(2);
         });
 
         fireAlarm(T0 + 50 * MINUTE); // behind the watermark: its window was written, the correction goes on now
-        assertThat(windowPartials()).hasSize(levels.size()).allSatisfy(p -> assertThat(p.items[0].count).isEqualTo(1));
+        assertThat(windowPartials()).as("the window end was filled with zeros once already")
+                .hasSize(levels.size()).allSatisfy(p -> assertThat(alarms(p)).isEqualTo(1));
+    }
+
+    @Test
+    void aWindowEndWithItemsIsSentAsEmptyWindowsWhereverTheSourceAssetsAreRegistered() throws Exception {
+        fireAlarm(T0 + 2 * MINUTE);
+        harness.processWatermark(T0 + 60 * MINUTE - 1);
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (WindowPartial p : windowPartials()) {
+            assertThat(p.end).isEqualTo(T0 + 60 * MINUTE);
+            counts.put(p.area, alarms(p));
+        }
+        Area other = otherDistrictStreet();
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        for (Area a : levels) {
+            expected.put(a.code(), 1L); // the city, the first street's district and the street: the alarm
+        }
+        expected.put(other.code(), 0L); // the other panel's street and district: registered, nothing happened
+        expected.put(PLAN.topology().parent(other.code()).code(), 0L);
+        assertThat(counts).isEqualTo(expected);
+
+        harness.processWatermark(T0 + 120 * MINUTE - 1);
+        assertThat(windowPartials()).as("no items in the next hour: nothing to fill").isEmpty();
     }
 
     @Test
@@ -129,7 +174,8 @@ class AreaPreAggregationTest {
         fireAlarm(T0 + MINUTE);
         harness.prepareSnapshotPreBarrier(1);
         assertThat(gaugePartials()).hasSize(levels.size());
-        assertThat(windowPartials()).hasSize(levels.size());
+        assertThat(windowPartials()).as("the alarm's areas and, empty, the other panel's street and district")
+                .hasSize(levels.size() + 2);
         harness.processWatermark(T0 + 120 * MINUTE);
         assertThat(gaugePartials()).as("nothing left but the watermark").isEmpty();
         assertThat(windowPartials()).isEmpty();

@@ -1,0 +1,88 @@
+package org.citytwin.jobs.engine.area;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.citytwin.jobs.engine.PlanIndex;
+import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetRegistry;
+import org.citytwin.model.catalog.SourceKind;
+import org.citytwin.model.plan.CompiledIndicator;
+import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.topology.Area;
+
+/**
+ * Which windows are written as 0 where nothing happened (docs/indicator-semantics.md): per window
+ * period, the areas in which assets of a counting group's asset type are registered, with those
+ * groups — a counting group being a window group one of whose slots counts, sums or rates
+ * ({@link org.citytwin.model.catalog.Aggregation#windowZeroWhenEmpty}). Derived from the registry
+ * and rebuilt when it changes (a registry followed from Kafka).
+ */
+final class ZeroWindows {
+
+    private final EvaluationPlan plan;
+    private final PlanIndex index;
+    private final AssetRegistry registry;
+    private long builtAt = -1;
+    /** Period → area code → counting groups registered there, ascending. */
+    private Map<Long, Map<String, int[]>> byPeriod = Map.of();
+
+    ZeroWindows(EvaluationPlan plan, PlanIndex index, AssetRegistry registry) {
+        this.plan = plan;
+        this.index = index;
+        this.registry = registry;
+    }
+
+    /** Area code → the counting groups of this period whose source assets are registered there. */
+    Map<String, int[]> areas(long periodMs) {
+        if (builtAt != registry.version()) {
+            builtAt = registry.version();
+            byPeriod = build();
+        }
+        return byPeriod.getOrDefault(periodMs, Map.of());
+    }
+
+    private Map<Long, Map<String, int[]>> build() {
+        Map<String, List<Integer>> groupsByType = new HashMap<>();
+        for (int g = 0; g < index.groupCount(); g++) {
+            CompiledIndicator source = index.groupSource(g);
+            if (source.source() == SourceKind.GAUGE) {
+                continue;
+            }
+            for (int slot : index.groupSlots(g)) {
+                if (plan.slot(slot).aggregation().windowZeroWhenEmpty()) {
+                    groupsByType.computeIfAbsent(source.indicator().assetType(), t -> new ArrayList<>()).add(g);
+                    break;
+                }
+            }
+        }
+        Map<Long, Map<String, TreeSet<Integer>>> sets = new HashMap<>();
+        Map<String, List<Area>> areasOf = new HashMap<>();
+        for (Asset asset : registry.all()) {
+            List<Integer> groups = groupsByType.get(asset.type());
+            if (groups == null) {
+                continue;
+            }
+            List<Area> areas = areasOf.computeIfAbsent(asset.street(), street -> plan.topology().area(street) == null
+                    ? List.of() : plan.topology().ancestorsAndSelf(street));
+            for (int g : groups) {
+                CompiledIndicator source = index.groupSource(g);
+                for (Area area : areas) {
+                    if (index.computedAt(source.slot(), area.level())) {
+                        sets.computeIfAbsent(source.periodMs(), p -> new HashMap<>())
+                                .computeIfAbsent(area.code(), a -> new TreeSet<>()).add(g);
+                    }
+                }
+            }
+        }
+        Map<Long, Map<String, int[]>> built = new HashMap<>();
+        sets.forEach((period, areas) -> {
+            Map<String, int[]> byArea = new HashMap<>();
+            areas.forEach((area, groups) -> byArea.put(area, groups.stream().mapToInt(Integer::intValue).toArray()));
+            built.put(period, byArea);
+        });
+        return built;
+    }
+}
