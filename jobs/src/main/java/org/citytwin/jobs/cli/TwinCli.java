@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         version = "twin 0.1.0",
         description = "City vital-signs twin engine on Apache Flink (城市生命体征数字孪生引擎).",
         subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, SimulateCommand.class, CatalogCommand.class, GrafanaCommand.class,
-                BenchCommand.class,
+                BenchCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "  test       Install missing test services and run the whole suite (handled by the ./twin launcher)."})
 public final class TwinCli {

@@ -2,6 +2,7 @@ package org.citytwin.jobs.engine;
 
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -96,6 +97,7 @@ public final class IndicatorJob {
         SingleOutputStreamOperator<FeedRecord> accepted = env
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
+                .keyBy(FeedSplitter.PARTITION, Types.INT)
                 .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
 
         if (archive != null) {

@@ -1,44 +1,49 @@
 package org.citytwin.jobs.engine.source;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.engine.metrics.EngineCounters;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 
 /**
- * Passes accepted records on and sends rejected ones to the dead letters, counting both. Runs
- * right after the source, in the same subtask, so it sees each partition's records in order and
- * stamps each with its partition's watermark: the twin decides lateness from that, not from the
- * operator watermark, which a source subtask without partitions (or a slower partition) holds
- * back, so the decision is the same at any parallelism. The highest time per partition is part of
- * checkpoints, so a restart at the same parallelism continues with the same watermarks instead of
- * starting from none. (Union state would follow partitions across a rescale, but Flink does not
- * allow it once some subtasks of a bounded source have finished.)
+ * Passes accepted records on and sends rejected ones to the dead letters, counting both. Keyed by
+ * feed partition ({@link #PARTITION}): one partition's records reach one subtask in the order
+ * they were read, and each accepted record is stamped with its partition's watermark; the twin
+ * decides lateness from that, not from the operator watermark, which a source subtask without
+ * partitions (or a slower partition) holds back, so the decision is the same at any parallelism.
+ *
+ * <p>The partition watermark is keyed state, so it follows its partition through a restore at
+ * another parallelism (operator list state is split evenly and can land on a subtask that does not
+ * read the partition; union list state is refused by Flink once bounded source subtasks finish).
+ * It is kept on the heap too and written to state only when it moves, once per second of event
+ * time at most (watermarks are whole seconds), so a record costs no state access.
  */
-public final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> implements CheckpointedFunction {
+public final class FeedSplitter extends KeyedProcessFunction<Integer, FeedRecord, FeedRecord> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    /** The key of the splitter: the feed partition a record was read from (one topic per job). */
+    public static final KeySelector<FeedRecord, Integer> PARTITION = FeedRecord::partition;
 
     private final OutputTag<DeadLetter> deadLetters;
     private final EngineSampleWriter samples;
     private final String run;
     private final long maxOutOfOrdernessMs;
-    /** Highest event time per partition of the feed topic (one topic per job). */
-    private transient Map<Integer, Long> maxTimeByPartition;
-    private transient ListState<Tuple2<Integer, Long>> checkpointedMaxTimes;
+    /** The partition's watermark (keyed by partition): from the highest event time read so far. */
+    private transient ValueState<Long> partitionWatermark;
+    /** The same values, on the heap: filled from state on a partition's first record after a (re)start. */
+    private transient Map<Integer, Long> watermarks;
     private transient EngineCounters counters;
 
     public FeedSplitter(OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run,
@@ -51,25 +56,18 @@ public final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> 
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        checkpointedMaxTimes = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
-                "partition-max-times", Types.TUPLE(Types.INT, Types.LONG)));
-        maxTimeByPartition = new HashMap<>();
-        for (Tuple2<Integer, Long> entry : checkpointedMaxTimes.get()) {
-            maxTimeByPartition.merge(entry.f0, entry.f1, Math::max);
-        }
         counters = EngineCounters.restore(context, "validate", run);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        List<Tuple2<Integer, Long>> entries = new ArrayList<>();
-        maxTimeByPartition.forEach((partition, time) -> entries.add(Tuple2.of(partition, time)));
-        checkpointedMaxTimes.update(entries);
         counters.snapshot();
     }
 
     @Override
     public void open(OpenContext context) {
+        partitionWatermark = getRuntimeContext().getState(new ValueStateDescriptor<>("partition-watermark", Types.LONG));
+        watermarks = new HashMap<>();
         counters.open(getRuntimeContext(), samples);
     }
 
@@ -81,18 +79,31 @@ public final class FeedSplitter extends ProcessFunction<FeedRecord, FeedRecord> 
     }
 
     @Override
-    public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) {
+    public void processElement(FeedRecord record, Context ctx, Collector<FeedRecord> out) throws Exception {
         counters.read();
         if (record.accepted()) {
-            long maxTime = maxTimeByPartition.getOrDefault(record.partition(), Long.MIN_VALUE);
-            out.collect(record.withPartitionWatermark(FeedWatermarks.watermarkAfter(maxTime, maxOutOfOrdernessMs)));
-            if (record.event().time() > maxTime) {
-                maxTimeByPartition.put(record.partition(), record.event().time());
+            long watermark = watermarkOf(record.partition());
+            out.collect(record.withPartitionWatermark(watermark));
+            long after = FeedWatermarks.watermarkAfter(record.event().time(), maxOutOfOrdernessMs);
+            if (after > watermark) {
+                watermarks.put(record.partition(), after);
+                partitionWatermark.update(after);
             }
         } else {
             counters.deadLettered(record.rejection().reason());
             ctx.output(deadLetters, record.deadLetter(record.rejection()));
         }
         counters.watermark(ctx.timerService().currentWatermark());
+    }
+
+    /** The partition's watermark before this record (the current key's). */
+    private long watermarkOf(int partition) throws Exception {
+        Long watermark = watermarks.get(partition);
+        if (watermark == null) {
+            Long restored = partitionWatermark.value();
+            watermark = restored == null ? Long.MIN_VALUE : restored;
+            watermarks.put(partition, watermark);
+        }
+        return watermark;
     }
 }
