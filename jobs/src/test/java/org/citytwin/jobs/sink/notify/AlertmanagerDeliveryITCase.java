@@ -14,6 +14,7 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.citytwin.embedded.EmbeddedAlertmanager;
 import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.jobs.sink.influx.RecordingHttpServer;
+import org.citytwin.model.alert.AlertCondition;
 import org.citytwin.model.alert.AlertTransition;
 import org.citytwin.model.alert.Severity;
 import org.citytwin.model.alert.TransitionKind;
@@ -38,7 +39,7 @@ class AlertmanagerDeliveryITCase {
     private static AlertEvent event(String indicator, String category, String area, String run, TransitionKind kind,
             Severity severity, long time, double value, long startsAt) {
         return new AlertEvent(indicator, category, area, "district", run,
-                new AlertTransition(kind, severity, time, value, 0, startsAt, false));
+                new AlertTransition(AlertCondition.THRESHOLD, kind, severity, time, value, 0, startsAt, false));
     }
 
     @Test

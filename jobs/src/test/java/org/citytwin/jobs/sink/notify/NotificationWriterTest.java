@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.jobs.sink.influx.RecordingHttpServer;
+import org.citytwin.model.alert.AlertCondition;
 import org.citytwin.model.alert.AlertTransition;
 import org.citytwin.model.alert.Severity;
 import org.citytwin.model.alert.TransitionKind;
@@ -35,7 +36,7 @@ class NotificationWriterTest {
 
     private static AlertEvent aqi(String run, TransitionKind kind, long minute, double value, double threshold) {
         return new AlertEvent("air_aqi_avg", "air_quality", "310101", "district", run,
-                new AlertTransition(kind, Severity.CRITICAL, T0 + minute * MINUTE, value, threshold, T0 + 35 * MINUTE, false));
+                new AlertTransition(AlertCondition.THRESHOLD, kind, Severity.CRITICAL, T0 + minute * MINUTE, value, threshold, T0 + 35 * MINUTE, false));
     }
 
     private static Receiver webhook(String url, List<String> runs) {
