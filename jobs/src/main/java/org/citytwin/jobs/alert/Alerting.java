@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -14,14 +15,17 @@ import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.sink.notify.NotificationSink;
 import org.citytwin.jobs.sink.notify.NotificationText;
 import org.citytwin.jobs.sink.notify.Receivers;
+import org.citytwin.model.alert.FeedStoppedRule;
 import org.citytwin.model.plan.EvaluationPlan;
 
 /**
  * The alert branch of the engine: points of indicators with thresholds → {@link AlertFunction}
- * (keyed by indicator, area and run) → every named sink (the {@code alert} measurement, one per
- * notification receiver). A sink's name is part of its uid, so it keeps its state across restarts.
+ * (keyed by indicator, area and run: thresholds and no-data), plus the areas' watermarks → {@link
+ * FeedWatch} (the run's feed-stopped alert) → every named sink (the {@code alert} measurement, one
+ * per notification receiver). A sink's name is part of its uid, so it keeps its state across restarts.
  */
-public record Alerting(int flapMaxChanges, Duration flapWindow, Map<String, Sink<AlertEvent>> sinks) {
+public record Alerting(int flapMaxChanges, Duration flapWindow, Duration feedStoppedAfter,
+        Map<String, Sink<AlertEvent>> sinks) {
 
     public Alerting {
         sinks = new LinkedHashMap<>(sinks);
@@ -41,16 +45,23 @@ public record Alerting(int flapMaxChanges, Duration flapWindow, Map<String, Sink
                 .forRun(Receivers.load(Path.of(file), environment), options.get(TwinOptions.RUN))
                 .forEach(r -> sinks.put(r.name(), new NotificationSink(r, text, options.get(TwinOptions.ALERTS_EXTERNAL_URL)))));
         return new Alerting(options.get(TwinOptions.ALERTS_FLAP_MAX_CHANGES), options.get(TwinOptions.ALERTS_FLAP_WINDOW),
-                sinks);
+                options.get(TwinOptions.ALERTS_FEED_STOPPED_AFTER), sinks);
     }
 
-    /** Adds the branch to the points' pipeline and returns the alert events. */
-    public DataStream<AlertEvent> attach(DataStream<IndicatorPoint> points, EvaluationPlan plan, long allowedLatenessMs) {
+    /** Adds the branch to the points' pipeline of run {@code run} and returns the alert events. */
+    public DataStream<AlertEvent> attach(DataStream<IndicatorPoint> points, EvaluationPlan plan, long allowedLatenessMs,
+            String run) {
+        DataStream<AlertEvent> feed = points
+                .filter(point -> false).name("watermarks only").uid("feed-watch-filter")
+                .transform("feed watch", TypeInformation.of(AlertEvent.class),
+                        new FeedWatch(new FeedStoppedRule(feedStoppedAfter.toMillis()), run, plan.topology().city().code()))
+                .setParallelism(1).uid("feed-watch");
         DataStream<AlertEvent> events = points
                 .filter(point -> AlertFunction.hasRule(plan, point)).name("points with thresholds").uid("alert-filter")
                 .keyBy(AlertFunction::key)
                 .process(new AlertFunction(plan, allowedLatenessMs, flapMaxChanges, flapWindow.toMillis()))
-                .name("alerts").uid("alerts");
+                .name("alerts").uid("alerts")
+                .union(feed);
         sinks.forEach((name, sink) -> events.sinkTo(sink).name("alerts to " + name).uid("alert-sink-" + name));
         return events;
     }

@@ -110,7 +110,7 @@ class AlertDeliveryITCase {
                     AlertEvent::toInfluxPoint).maxTimeInBuffer(Duration.ofMillis(100)).build());
             sinks.put("oncall", new NotificationSink(oncall, new NotificationText(plan, "http://grafana.test/{area}"),
                     "http://twin.test"));
-            new Alerting(4, Duration.ofHours(1), sinks).attach(stream, plan, 5 * MINUTE);
+            new Alerting(4, Duration.ofHours(1), Duration.ofMinutes(5), sinks).attach(stream, plan, 5 * MINUTE, "live");
             env.execute("alert delivery");
 
             assertThat(FailOnceMidIncident.FAILED).isTrue();

@@ -71,10 +71,10 @@ class AlertLatencyITCase {
             Receiver webhook = new Receiver("bench", Receiver.Kind.WEBHOOK, receiver.url(), List.of("live"), "k",
                     Duration.ofSeconds(5), 4, Duration.ofSeconds(1), Duration.ofMinutes(1));
             Sink<AlertEvent> sink = new NotificationSink(webhook, new NotificationText(plan, "http://g/{area}"), "http://t");
-            new Alerting(Integer.MAX_VALUE, Duration.ofHours(1), Map.of("bench", sink)).attach(
+            new Alerting(Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofMinutes(5), Map.of("bench", sink)).attach(
                     env.fromSource(points, WatermarkStrategy.<IndicatorPoint>forMonotonousTimestamps()
                             .withTimestampAssigner((p, ts) -> p.time()), "points").setParallelism(1),
-                    plan, 5 * 60_000);
+                    plan, 5 * 60_000, "live");
             env.execute("alert latency");
 
             ObjectMapper json = new ObjectMapper();
