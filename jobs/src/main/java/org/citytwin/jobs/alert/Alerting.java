@@ -10,6 +10,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.sink.notify.NotificationSink;
@@ -43,7 +44,8 @@ public record Alerting(int flapMaxChanges, Duration flapWindow, Duration feedSto
         NotificationText text = new NotificationText(plan, options.get(TwinOptions.ALERTS_DASHBOARD_URL));
         options.getOptional(TwinOptions.ALERTS_RECEIVERS_FILE).ifPresent(file -> Receivers
                 .forRun(Receivers.load(Path.of(file), environment), options.get(TwinOptions.RUN))
-                .forEach(r -> sinks.put(r.name(), new NotificationSink(r, text, options.get(TwinOptions.ALERTS_EXTERNAL_URL)))));
+                .forEach(r -> sinks.put(r.name(), new NotificationSink(r, text, options.get(TwinOptions.ALERTS_EXTERNAL_URL),
+                        RejectedNotifications.fromOptions(options)))));
         return new Alerting(options.get(TwinOptions.ALERTS_FLAP_MAX_CHANGES), options.get(TwinOptions.ALERTS_FLAP_WINDOW),
                 options.get(TwinOptions.ALERTS_FEED_STOPPED_AFTER), sinks);
     }
