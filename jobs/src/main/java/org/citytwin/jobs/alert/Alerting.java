@@ -50,7 +50,11 @@ public record Alerting(int flapMaxChanges, Duration flapWindow, Duration feedSto
                 options.get(TwinOptions.ALERTS_FEED_STOPPED_AFTER), sinks);
     }
 
-    /** Adds the branch to the points' pipeline of run {@code run} and returns the alert events. */
+    /**
+     * Adds the branch to the points' pipeline of run {@code run} and returns the indicators' alert
+     * events. Each sink is attached twice, to the keyed alerts (chained to them: no network hop
+     * before a notification) and to the feed watch (uid {@code feed-alert-sink-<name>}, parallelism 1).
+     */
     public DataStream<AlertEvent> attach(DataStream<IndicatorPoint> points, EvaluationPlan plan, long allowedLatenessMs,
             String run) {
         DataStream<AlertEvent> feed = points
@@ -62,9 +66,11 @@ public record Alerting(int flapMaxChanges, Duration flapWindow, Duration feedSto
                 .filter(point -> AlertFunction.hasRule(plan, point)).name("points with thresholds").uid("alert-filter")
                 .keyBy(AlertFunction::key)
                 .process(new AlertFunction(plan, allowedLatenessMs, flapMaxChanges, flapWindow.toMillis()))
-                .name("alerts").uid("alerts")
-                .union(feed);
-        sinks.forEach((name, sink) -> events.sinkTo(sink).name("alerts to " + name).uid("alert-sink-" + name));
+                .name("alerts").uid("alerts");
+        sinks.forEach((name, sink) -> {
+            events.sinkTo(sink).name("alerts to " + name).uid("alert-sink-" + name);
+            feed.sinkTo(sink).name("feed alerts to " + name).uid("feed-alert-sink-" + name).setParallelism(1);
+        });
         return events;
     }
 }

@@ -12,7 +12,8 @@ import org.citytwin.embedded.EmbeddedInfluxDb;
 /**
  * The demo's alerts: a local Alertmanager when {@code prometheus-alertmanager} is installed (the
  * engine pushes to it), and the firing alerts for the live summary, from the {@code alert}
- * measurement (and Alertmanager's count of active alerts).
+ * measurement (and Alertmanager's count of active alerts), with the delay of the notifications
+ * ({@link NotificationDelays}).
  */
 final class DemoAlerts implements AutoCloseable {
 
@@ -45,9 +46,14 @@ final class DemoAlerts implements AutoCloseable {
         return new DemoAlerts(alertmanager, receivers);
     }
 
-    /** Engine options that send notifications to the local Alertmanager. */
+    /** Engine options that send notifications to the local Alertmanager and report their delay to the summary. */
     List<String> options() {
-        return receivers == null ? List.of() : List.of("alerts.receivers.file=" + receivers);
+        if (receivers == null) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>(NotificationDelays.OPTIONS);
+        options.add("alerts.receivers.file=" + receivers);
+        return options;
     }
 
     /** "N firing: indicator area severity, ..." from the latest transition of each live alert. */
@@ -62,7 +68,9 @@ final class DemoAlerts implements AutoCloseable {
         String list = firing.isEmpty() ? "none" : firing.size() + " — "
                 + String.join(", ", firing.subList(0, Math.min(6, firing.size()))) + (firing.size() > 6 ? ", ..." : "");
         String pushed = alertmanager == null ? "" : " | active in Alertmanager: " + alertmanager.activeAlerts().size();
-        return "  firing alerts 告警: " + list + pushed;
+        String delays = NotificationDelays.summary();
+        return "  firing alerts 告警: " + list + pushed
+                + (delays == null ? "" : "\n  point → Alertmanager delay 告警送达延迟: " + delays);
     }
 
     @Override

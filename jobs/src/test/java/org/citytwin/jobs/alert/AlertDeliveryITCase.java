@@ -58,7 +58,7 @@ class AlertDeliveryITCase {
     private static final long T0 = 1_751_328_000_000L; // 2025-07-01T00:00Z
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long the receiver answers 503, from its first request. */
-    private static final long OUTAGE_MS = 125_000;
+    private static final long OUTAGE_MS = 120_000;
 
     /** Fails the job once, at the first point of minute 45 (mid-incident), if a checkpoint completed before. */
     static final class FailOnceMidIncident implements MapFunction<IndicatorPoint, IndicatorPoint>, CheckpointListener {

@@ -21,6 +21,11 @@ import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
 public final class NotificationSink implements Sink<AlertEvent>, SupportsWriterState<AlertEvent, NotificationBacklog> {
 
     private static final long serialVersionUID = 1L;
+    /**
+     * Histogram metric of the delay from an alert event reaching the sink (chained to {@code
+     * AlertFunction}, so the moment its point was evaluated) to the receiver's final answer, in ms.
+     */
+    public static final String DELAY_METRIC = "notificationDelayMs";
 
     private final Receiver receiver;
     private final NotificationText text;

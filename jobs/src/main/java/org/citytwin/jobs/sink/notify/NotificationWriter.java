@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
@@ -44,6 +46,7 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
     /** Beyond this many undelivered notifications, {@code write} waits: backpressure, never a drop. */
     static final int MAX_UNDELIVERED = 10_000;
 
+
     private final Receiver receiver;
     private final NotificationText text;
     private final String externalUrl;
@@ -58,6 +61,9 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
     private final Counter retries;
     private final Counter rejected;
     private final RejectedNotifications.Box deadLetters;
+    /** When each notification of this writer's lifetime reached {@code write} (re-sends and restored ones have none). */
+    private final Map<Long, Long> writtenAt = new ConcurrentHashMap<>();
+    private final Histogram delay;
     private volatile boolean closed;
 
     NotificationWriter(Receiver receiver, NotificationText text, String externalUrl, MetricGroup metrics,
@@ -72,6 +78,7 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
         this.delivered = metrics.counter("notificationsDelivered");
         this.retries = metrics.counter("notificationRetries");
         this.rejected = metrics.counter("notificationsRejected");
+        this.delay = metrics.histogram(NotificationSink.DELAY_METRIC, new DescriptiveStatisticsHistogram(10_000));
         for (int i = 0; i < receiver.maxInFlight(); i++) {
             LinkedBlockingQueue<Long> lane = new LinkedBlockingQueue<>();
             lanes.add(lane);
@@ -110,16 +117,17 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
                 active.remove(n.fingerprint());
             }
         }
-        enqueue(n);
+        writtenAt.put(enqueue(n), System.nanoTime());
         while (undelivered.size() >= MAX_UNDELIVERED && !closed) {
             Thread.sleep(10);
         }
     }
 
-    private void enqueue(Notification n) {
+    private long enqueue(Notification n) {
         long id = sequence.incrementAndGet();
         undelivered.put(id, n);
         lanes.get(Math.floorMod(n.fingerprint().hashCode(), lanes.size())).add(id);
+        return id;
     }
 
     /** Alertmanager forgets a firing alert at its {@code endsAt}: re-send each one not already on its way. */
@@ -139,6 +147,10 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
                 Notification n = undelivered.get(id);
                 if (n != null && deliver(n)) {
                     undelivered.remove(id);
+                    Long written = writtenAt.remove(id);
+                    if (written != null) {
+                        delay.update(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written));
+                    }
                 }
             }
         } catch (InterruptedException e) {
