@@ -95,11 +95,14 @@ class AlertEndToEndITCase {
                     if (!stopped) {
                         synchronized (this) {
                             long ts = T0 + minute * MINUTE + 30_000;
+                            int partition = 0;
                             for (Map.Entry<String, Double> e : pressure.entrySet()) {
                                 String json = "{\"id\":\"" + e.getKey() + "-" + minute + "\",\"asset\":\"" + e.getKey()
                                         + "\",\"ts\":" + ts + ",\"readings\":{\"outlet_pressure\":" + e.getValue() + "}}";
-                                producer.send(new ProducerRecord<>(topic, e.getKey().getBytes(StandardCharsets.UTF_8),
-                                        json.getBytes(StandardCharsets.UTF_8)));
+                                // both partitions carry records: a source subtask without any would hold the
+                                // watermark back until feed idleness
+                                producer.send(new ProducerRecord<>(topic, partition++ % 2,
+                                        e.getKey().getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
                             }
                             producer.flush();
                             minute++;
@@ -142,7 +145,7 @@ class AlertEndToEndITCase {
                 RecordingHttpServer broken = new RecordingHttpServer(n -> 400);
                 EmbeddedAlertmanager alertmanager = EmbeddedAlertmanager.start(bridge.url() + "/bridge");
                 KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            kafka.createTopic("feed", 1);
+            kafka.createTopic("feed", 2);
             kafka.createTopic("dead", 1);
             RejectedNotifications deadLetters = new RejectedNotifications.ToKafka(kafka.bootstrapServers(), "dead");
             NotificationText text = new NotificationText(plan, "http://grafana.test/{area}");
