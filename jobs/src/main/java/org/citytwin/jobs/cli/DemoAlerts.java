@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.citytwin.embedded.EmbeddedAlertmanager;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 
@@ -46,14 +47,15 @@ final class DemoAlerts implements AutoCloseable {
         return new DemoAlerts(alertmanager, receivers);
     }
 
-    /** Engine options that send notifications to the local Alertmanager and report their delay to the summary. */
+    /** Engine options that send notifications to the local Alertmanager. */
     List<String> options() {
-        if (receivers == null) {
-            return List.of();
-        }
-        List<String> options = new ArrayList<>(NotificationDelays.OPTIONS);
-        options.add("alerts.receivers.file=" + receivers);
-        return options;
+        return receivers == null ? List.of() : List.of("alerts.receivers.file=" + receivers);
+    }
+
+    /** The local Flink's configuration, with the reporter that brings the notification delays to the summary. */
+    Configuration withDelayReporter(Configuration flink) {
+        flink.setString(NotificationDelays.FACTORY_OPTION, NotificationDelays.class.getName());
+        return flink;
     }
 
     /** "N firing: indicator area severity, ..." from the latest transition of each live alert. */

@@ -1,10 +1,11 @@
 package org.citytwin.jobs.cli;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.HistogramStatistics;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -16,12 +17,12 @@ import org.citytwin.jobs.sink.notify.NotificationSink;
  * The demo's view of the notification sinks' delay histograms ({@link NotificationSink#DELAY_METRIC}):
  * a metric reporter that Flink starts in the demo's own JVM (its MiniCluster), which keeps the
  * histograms so the live summary can print their p50/p99. Registered under
- * {@code META-INF/services}; the demo enables it with {@link #OPTIONS}.
+ * {@code META-INF/services}; the demo enables it with {@link #FACTORY_OPTION}.
  */
 public final class NotificationDelays implements MetricReporterFactory, MetricReporter {
 
-    /** Engine options that start this reporter. */
-    static final List<String> OPTIONS = List.of("metrics.reporter.twin_demo_delays.factory.class=" + NotificationDelays.class.getName());
+    /** The Flink option that starts this reporter, with this class's name as its value. */
+    static final String FACTORY_OPTION = "metrics.reporter.twin_demo_delays.factory.class";
 
     private static final List<Histogram> HISTOGRAMS = new CopyOnWriteArrayList<>();
 
@@ -49,19 +50,25 @@ public final class NotificationDelays implements MetricReporterFactory, MetricRe
     }
 
     /**
-     * "p50 X ms, p99 Y ms over N" per receiver sink subtask with deliveries (the last 10,000 each), or
-     * null when nothing was delivered yet.
+     * "p50 X ms, p99 Y ms over N notifications" over the last 10,000 deliveries of every receiver's
+     * sink subtasks together (nearest rank), or null when nothing was delivered yet.
      */
     static String summary() {
-        StringBuilder out = new StringBuilder();
+        List<Long> delays = new ArrayList<>();
         for (Histogram h : HISTOGRAMS) {
-            if (h.getCount() == 0) {
-                continue;
+            for (long v : h.getStatistics().getValues()) {
+                delays.add(v);
             }
-            HistogramStatistics s = h.getStatistics();
-            out.append(out.isEmpty() ? "" : "; ").append(String.format("p50 %.0f ms, p99 %.0f ms over %d",
-                    s.getQuantile(0.5), s.getQuantile(0.99), s.size()));
         }
-        return out.isEmpty() ? null : out.toString();
+        if (delays.isEmpty()) {
+            return null;
+        }
+        Collections.sort(delays);
+        return String.format("p50 %d ms, p99 %d ms over %d notifications", rank(delays, 0.50), rank(delays, 0.99),
+                delays.size());
+    }
+
+    private static long rank(List<Long> sorted, double q) {
+        return sorted.get(Math.max(0, (int) Math.ceil(q * sorted.size()) - 1));
     }
 }
