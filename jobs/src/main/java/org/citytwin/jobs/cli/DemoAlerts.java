@@ -58,13 +58,15 @@ final class DemoAlerts implements AutoCloseable {
         return flink;
     }
 
-    /** "N firing: indicator area severity, ..." from the latest transition of each live alert. */
+    /** "N firing: indicator area severity (or no_data, feed_stopped), ..." from the latest transition of each live alert. */
     String summary(EmbeddedInfluxDb influx, String database) throws Exception {
         List<String> firing = new ArrayList<>();
         for (Map<String, Object> row : influx.query(database,
-                "SELECT last(state) FROM alert WHERE run = 'live' GROUP BY indicator, area, severity")) {
+                "SELECT last(state) FROM alert WHERE run = 'live' GROUP BY condition, indicator, area, severity")) {
             if ("firing".equals(row.get("last"))) {
-                firing.add(row.get("indicator") + " " + row.get("area") + " " + row.get("severity"));
+                String condition = (String) row.get("condition");
+                firing.add(row.get("indicator") + " " + row.get("area") + " "
+                        + ("threshold".equals(condition) ? row.get("severity") : condition));
             }
         }
         String list = firing.isEmpty() ? "none" : firing.size() + " — "
