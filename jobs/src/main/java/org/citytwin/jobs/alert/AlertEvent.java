@@ -5,9 +5,10 @@ import com.influxdb.client.write.Point;
 import org.citytwin.model.alert.AlertTransition;
 
 /**
- * One alert transition of one indicator in one area and run: a row of the {@code alert}
- * measurement (tags indicator, category, area, level, severity, run; fields state, value,
- * threshold, flapping; time = the transition's event time, ms) and the input of notifications.
+ * One alert transition of one indicator in one area and run (or, for {@code feed_stopped}, of
+ * the run's feed): a row of the {@code alert} measurement (tags condition, indicator, category,
+ * area, level, severity, run; fields state, value, threshold, flapping; time = the transition's
+ * time, ms) and the input of notifications.
  */
 public record AlertEvent(String indicator, String category, String area, String level, String run,
         AlertTransition transition) {
@@ -16,6 +17,7 @@ public record AlertEvent(String indicator, String category, String area, String 
 
     public Point toInfluxPoint() {
         return Point.measurement(MEASUREMENT)
+                .addTag("condition", transition.condition().label())
                 .addTag("indicator", indicator)
                 .addTag("category", category)
                 .addTag("area", area)

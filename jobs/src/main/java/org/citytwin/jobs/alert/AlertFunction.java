@@ -10,14 +10,19 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.model.alert.AlertRule;
 import org.citytwin.model.alert.AlertState;
 import org.citytwin.model.alert.AlertTransition;
+import org.citytwin.model.alert.NoDataRule;
+import org.citytwin.model.alert.NoDataState;
+import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.catalog.Alert;
 import org.citytwin.model.catalog.Indicator;
+import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.AreaLevel;
@@ -29,7 +34,15 @@ import org.citytwin.model.topology.AreaLevel;
  * plus the points still {@code pending}, and the current state is the rule folded over both. A
  * corrected point (the engine re-emits a tick's value after late data) refolds, and only the
  * difference to what was already announced is emitted. When the settled state is quiet and no
- * point is pending, the key's state is cleared; the only timers are the per-point settle timers.
+ * point is pending, the threshold state is cleared.
+ *
+ * <p>Gauge indicators also have a no-data watch ({@link NoDataRule}, event time): their points
+ * stop only when the area's source assets stop reporting, so no point for the assets' silence
+ * timeout plus one tick, while the watermark passes that time, fires a {@code no_data} alert, and
+ * the next point resolves it. The watch lives as long as the key sends points (one value and at
+ * most one timer); window and derived indicators have none (a window without items is a quiet
+ * area, not a silent one). Two kinds of event-time timers, each named in state: the settle timers
+ * (a pending point's time plus the lateness) and the one armed no-data deadline ({@code noDataTimer}).
  */
 public final class AlertFunction extends KeyedProcessFunction<String, IndicatorPoint, AlertEvent> {
 
@@ -43,6 +56,8 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
     private transient ValueState<AlertState> settled;
     private transient ValueState<AlertState> current;
     private transient MapState<Long, Double> pending;
+    private transient ValueState<NoDataState> noData;
+    private transient ValueState<Long> noDataTimer;
 
     public AlertFunction(EvaluationPlan plan, long allowedLatenessMs, int flapMaxChanges, long flapWindowMs) {
         this.plan = plan;
@@ -68,6 +83,8 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
         settled = getRuntimeContext().getState(new ValueStateDescriptor<>("settled", TypeInformation.of(AlertState.class)));
         current = getRuntimeContext().getState(new ValueStateDescriptor<>("current", TypeInformation.of(AlertState.class)));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.DOUBLE));
+        noData = getRuntimeContext().getState(new ValueStateDescriptor<>("no-data", TypeInformation.of(NoDataState.class)));
+        noDataTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("no-data-timer", Types.LONG));
     }
 
     @Override
@@ -88,10 +105,72 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
         }
         current.update(after);
         ctx.timerService().registerEventTimeTimer(point.time() + allowedLatenessMs);
+        watchPoint(point, ctx, out);
+    }
+
+    /** A point resets the no-data watch (resolving a no-data alert) and arms its deadline if none is armed. */
+    private void watchPoint(IndicatorPoint point, Context ctx, Collector<AlertEvent> out) throws Exception {
+        NoDataRule rule = noDataRule(point.id());
+        if (rule == null) {
+            return;
+        }
+        NoDataState before = noData.value();
+        NoDataState after = before == null ? rule.start(point.time()) : rule.point(before, point.time());
+        if (before != null) {
+            for (AlertTransition t : rule.transitions(before, after)) {
+                out.collect(new AlertEvent(point.id(), point.category(), point.area(), point.level(), point.run(), t));
+            }
+        }
+        noData.update(after);
+        armNoData(rule, after, ctx.timerService().currentWatermark(), ctx.timerService());
+    }
+
+    /** The armed deadline fired: the watch fires if no newer point moved the deadline, else re-arms it. */
+    private void checkNoData(String key, long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        Long armed = noDataTimer.value();
+        if (armed == null || armed != timestamp) {
+            return;
+        }
+        noDataTimer.clear();
+        String[] parts = key.split("\\|", 3);
+        NoDataRule rule = noDataRule(parts[0]);
+        NoDataState before = noData.value();
+        if (rule == null || before == null) {
+            noData.clear();
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        NoDataState after = rule.watermark(before, watermark);
+        for (AlertTransition t : rule.transitions(before, after)) {
+            out.collect(new AlertEvent(parts[0], plan.indicator(parts[0]).category(), parts[1],
+                    plan.topology().area(parts[1]).level().tag(), parts[2], t));
+        }
+        noData.update(after);
+        armNoData(rule, after, watermark, ctx.timerService());
+    }
+
+    /**
+     * Arms the deadline timer unless one is armed, the alert fires (only a point can change that)
+     * or the input has ended (a timer at or before the watermark would fire again at once).
+     */
+    private void armNoData(NoDataRule rule, NoDataState s, long watermark,
+            TimerService timers) throws Exception {
+        if (noDataTimer.value() != null || s.firing() || watermark == Long.MAX_VALUE) {
+            return;
+        }
+        long deadline = Math.max(rule.deadline(s), watermark + 1);
+        timers.registerEventTimeTimer(deadline);
+        noDataTimer.update(deadline);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        settle(timestamp, ctx);
+        checkNoData(ctx.getCurrentKey(), timestamp, ctx, out);
+    }
+
+    /** Folds the points the watermark has passed by the lateness into the settled state; clears a quiet key. */
+    private void settle(long timestamp, OnTimerContext ctx) throws Exception {
         String id = ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|'));
         AlertRule rule = rule(id);
         AlertState base = settled.value() == null ? AlertState.INITIAL : settled.value();
@@ -129,6 +208,17 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
             s = rule.step(s, e.getKey(), e.getValue());
         }
         return s;
+    }
+
+    /** The no-data watch of a gauge indicator with thresholds: its assets' silence timeout plus one tick; else null. */
+    private NoDataRule noDataRule(String id) {
+        CompiledIndicator compiled = plan.indicator(id);
+        Indicator indicator = compiled == null ? null : compiled.indicator();
+        if (indicator == null || indicator.alert() == null || indicator.source() != SourceKind.GAUGE) {
+            return null;
+        }
+        AssetType type = plan.assetTypes().get(indicator.assetType());
+        return type == null ? null : new NoDataRule(type.silenceTimeoutMs() + indicator.periodMs());
     }
 
     private AlertRule rule(String id) {

@@ -125,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
                     "parallelism=" + parallelism));
             Configuration options = TwinConfig.load(null, settings);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    RunCommand.engineEnvironment(options));
+                    alerts.withDelayReporter(RunCommand.engineEnvironment(options)));
             RunCommand.build(env, options, Map.of(), false);
             JobClient job = env.executeAsync("twin demo");
             System.out.printf("City: Shanghai 上海, %,d assets, %d indicators in %d categories; %d simulated hours "

@@ -182,6 +182,11 @@ public final class TwinOptions {
             .durationType().defaultValue(Duration.ofHours(1))
             .withDescription("Event-time window in which an alert's changes are counted for flapping.");
 
+    public static final ConfigOption<Duration> ALERTS_FEED_STOPPED_AFTER = ConfigOptions.key("alerts.feed-stopped-after")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("Wall-clock time the engine's watermark may stand still while the job runs before the run's "
+                    + "one `feed_stopped` alert fires; it resolves when the watermark advances.");
+
     public static final ConfigOption<String> ALERTS_DASHBOARD_URL = ConfigOptions.key("alerts.dashboard-url")
             .stringType().defaultValue("http://localhost:3000/d/ct-{category}?var-area={area}&var-run={run}")
             .withDescription("Link in each notification (`dashboard` annotation, `generatorURL`); "

@@ -120,7 +120,7 @@ public final class IndicatorJob {
 
         indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");
         if (alerting != null) {
-            alerting.attach(indicatorPoints, plan, lateness);
+            alerting.attach(indicatorPoints, plan, lateness, run);
         }
 
         DataStream<DeadLetter> allRejected = accepted.getSideOutput(rejected)

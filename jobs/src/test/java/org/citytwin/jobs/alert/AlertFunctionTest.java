@@ -8,6 +8,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.citytwin.jobs.engine.IndicatorPoint;
+import org.citytwin.model.alert.AlertCondition;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator on its own: air_aqi_avg (warning 150, critical 200, clear 140, for 30 min) in
- * Huangpu, points every 5 minutes; exact transitions, corrections, and state and timers gone
- * after the alert resolved.
+ * The operator on its own: air_aqi_avg (warning 150, critical 200, clear 140, for 30 min; a gauge
+ * of air stations, whose silence timeout is 30 min, ticking every 5 min, so 35 min without a point
+ * is no data) in Huangpu, points every 5 minutes; exact transitions, corrections, no-data, and
+ * state and timers gone after the alert resolved (but for the gauge's no-data watch).
  */
 class AlertFunctionTest {
 
@@ -54,7 +56,8 @@ class AlertFunctionTest {
         List<String> out = harness.extractOutputValues().stream()
                 .map(e -> (e.transition().time() - T0) / MINUTE + " " + e.transition().kind().label() + " "
                         + e.transition().severity().label() + " " + e.transition().value() + " "
-                        + e.transition().threshold())
+                        + e.transition().threshold()
+                        + (e.transition().condition() == AlertCondition.THRESHOLD ? "" : " " + e.transition().condition().label()))
                 .toList();
         harness.getOutput().clear();
         return out;
@@ -80,6 +83,46 @@ class AlertFunctionTest {
             aqi(m, 100);
         }
         harness.processWatermark(T0 + 70 * MINUTE + LATENESS);
+        assertThat(events()).isEmpty();
+        // the threshold state is gone; left is the gauge's no-data watch: its value and its one armed deadline (70 + 35)
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void aGaugeWithoutPointsWhileTheWatermarkAdvancesRaisesNoDataOnceAndItsNextPointResolvesIt() throws Exception {
+        aqi(0, 100);
+        aqi(5, 100);
+        harness.processWatermark(T0 + 39 * MINUTE); // the deadline is 5 + 35 = 40
+        assertThat(events()).isEmpty();
+        harness.processWatermark(T0 + 40 * MINUTE);
+        assertThat(events()).containsExactly("40 firing warning 2100.0 2100.0 no_data");
+        assertThat(harness.numEventTimeTimers()).as("firing: only a point can change it").isZero();
+        harness.processWatermark(T0 + 300 * MINUTE);
+        assertThat(events()).isEmpty();
+        aqi(305, 120);
+        assertThat(events()).containsExactly("305 resolved warning 18000.0 2100.0 no_data");
+        assertThat(harness.numEventTimeTimers()).as("the settle timer and the new deadline").isEqualTo(2);
+    }
+
+    @Test
+    void aStoppedFeedOrTheEndOfABoundedFeedRaisesNoNoData() throws Exception {
+        aqi(0, 100);
+        harness.processWatermark(T0 + 10 * MINUTE);
+        // the feed stops: no record, so no watermark, however long it lasts in wall-clock time
+        assertThat(events()).isEmpty();
+        harness.processWatermark(Long.MAX_VALUE); // the end of a bounded feed
+        assertThat(events()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the watch's last point only").isEqualTo(1);
+    }
+
+    @Test
+    void windowIndicatorsHaveNoNoDataWatchAndLeaveNoStateOrTimers() throws Exception {
+        long t = T0;
+        harness.processElement(new StreamRecord<>(
+                new IndicatorPoint("elev_entrapments", "elevator", HUANGPU, "district", "live", t, 0), t));
+        harness.processWatermark(T0 + 600 * MINUTE);
         assertThat(events()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -108,7 +151,7 @@ class AlertFunctionTest {
         harness.processWatermark(T0 + 30 * MINUTE + LATENESS);
         aqi(30, 100); // too late: settled
         assertThat(events()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).as("only the no-data deadline, 30 + 35").isEqualTo(1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.jobs.sink.influx.RecordingHttpServer;
+import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
 import org.citytwin.jobs.sink.notify.NotificationSink;
 import org.citytwin.jobs.sink.notify.NotificationText;
 import org.citytwin.jobs.sink.notify.Receiver;
@@ -71,11 +73,12 @@ class AlertLatencyITCase {
             env.setParallelism(2);
             Receiver webhook = new Receiver("bench", Receiver.Kind.WEBHOOK, receiver.url(), List.of("live"), "k",
                     Duration.ofSeconds(5), 4, Duration.ofSeconds(1), Duration.ofMinutes(1));
-            Sink<AlertEvent> sink = new NotificationSink(webhook, new NotificationText(plan, "http://g/{area}"), "http://t");
-            new Alerting(Integer.MAX_VALUE, Duration.ofHours(1), Map.of("bench", sink)).attach(
+            Sink<AlertEvent> sink = new NotificationSink(webhook, new NotificationText(plan, "http://g/{area}"), "http://t",
+                    new RejectedNotifications.ToFiles(Files.createTempDirectory("rejected").toString()));
+            new Alerting(Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofMinutes(5), Map.of("bench", sink)).attach(
                     env.fromSource(points, WatermarkStrategy.<IndicatorPoint>forMonotonousTimestamps()
                             .withTimestampAssigner((p, ts) -> p.time()), "points").setParallelism(1),
-                    plan, 5 * 60_000);
+                    plan, 5 * 60_000, "live");
             env.execute("alert latency");
 
             ObjectMapper json = new ObjectMapper();

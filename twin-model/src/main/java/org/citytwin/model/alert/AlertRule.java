@@ -68,21 +68,21 @@ public record AlertRule(Alert thresholds, int flapMaxChanges, long flapWindowMs)
         double v = to.value();
         if (from.published() != to.published()) {
             if (from.firing()) {
-                out.add(new AlertTransition(TransitionKind.RESOLVED, from.published(), t, v, thresholds.clear(),
+                out.add(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.RESOLVED, from.published(), t, v, thresholds.clear(),
                         from.firedAt(), from.flapping()));
             }
             if (to.firing()) {
-                out.add(new AlertTransition(TransitionKind.FIRING, to.published(), t, v, level(to.published()),
+                out.add(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.FIRING, to.published(), t, v, level(to.published()),
                         to.firedAt(), to.flapping()));
             }
         } else if (to.firing() && from.flapping() != to.flapping()) {
-            out.add(new AlertTransition(TransitionKind.FIRING, to.published(), t, v, level(to.published()),
+            out.add(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.FIRING, to.published(), t, v, level(to.published()),
                     to.firedAt(), to.flapping()));
         } else if (!to.firing() && !from.firing()) {
             if (from.phase() != Phase.PENDING && to.phase() == Phase.PENDING) {
-                out.add(new AlertTransition(TransitionKind.PENDING, to.severity(), t, v, level(to.severity()), 0, false));
+                out.add(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.PENDING, to.severity(), t, v, level(to.severity()), 0, false));
             } else if (from.phase() == Phase.PENDING && to.phase() == Phase.OK) {
-                out.add(new AlertTransition(TransitionKind.OK, from.severity(), t, v, thresholds.clear(), 0, false));
+                out.add(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.OK, from.severity(), t, v, thresholds.clear(), 0, false));
             }
         }
         return out;

@@ -115,10 +115,10 @@ class AlertRuleTest {
         AlertRule rule = AlertRule.of(AQI);
         AlertState s = rule.step(AlertState.INITIAL, 0, 160);
         AlertState firing = rule.step(s, 10 * MINUTE, 210);
-        assertThat(rule.transitions(s, firing)).containsExactly(new AlertTransition(TransitionKind.FIRING,
+        assertThat(rule.transitions(s, firing)).containsExactly(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.FIRING,
                 Severity.CRITICAL, 10 * MINUTE, 210, 200, 10 * MINUTE, false));
         AlertState resolved = rule.step(firing, 20 * MINUTE, 120);
-        assertThat(rule.transitions(firing, resolved)).containsExactly(new AlertTransition(TransitionKind.RESOLVED,
+        assertThat(rule.transitions(firing, resolved)).containsExactly(new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.RESOLVED,
                 Severity.CRITICAL, 20 * MINUTE, 120, 140, 10 * MINUTE, false));
     }
 

@@ -18,8 +18,7 @@ public final class DeadLetterSinks {
 
     /** One JSON message per dead letter, keyed by reason, at least once. */
     public static Sink<DeadLetter> kafka(String bootstrapServers, String topic) {
-        KafkaRecordSerializationSchema<DeadLetter> schema = (letter, context, timestamp) -> new ProducerRecord<>(
-                topic, letter.reason().getBytes(StandardCharsets.UTF_8), letter.toJson().getBytes(StandardCharsets.UTF_8));
+        KafkaRecordSerializationSchema<DeadLetter> schema = (letter, context, timestamp) -> record(topic, letter);
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(schema)
@@ -27,12 +26,20 @@ public final class DeadLetterSinks {
                 .build();
     }
 
+    /** The Kafka message of a dead letter: key the reason, value its JSON. */
+    public static ProducerRecord<byte[], byte[]> record(String topic, DeadLetter letter) {
+        return new ProducerRecord<>(topic, letter.reason().getBytes(StandardCharsets.UTF_8),
+                letter.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One line of a dead-letter file: its JSON and a newline. */
+    public static byte[] line(DeadLetter letter) {
+        return (letter.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** JSON-lines part files under {@code dir}, finished on checkpoints and at the end of a bounded job. */
     public static Sink<DeadLetter> files(Path dir) {
-        Encoder<DeadLetter> encoder = (letter, out) -> {
-            out.write(letter.toJson().getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-        };
+        Encoder<DeadLetter> encoder = (letter, out) -> out.write(line(letter));
         return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), encoder).build();
     }
 }

@@ -19,8 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.citytwin.jobs.alert.AlertEvent;
+import org.citytwin.jobs.engine.source.DeadLetter;
+import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * fingerprint, so the transitions of one alert arrive in order while different alerts proceed in
  * parallel. A lane retries its head on network errors, timeouts, 408, 429 and 5xx with
  * exponential backoff (200 ms doubling up to {@code maxBackoff}) and full jitter (a uniform delay
- * between half and all of it), until it is delivered; any other 4xx is logged with the response
- * and counted ({@code notificationsRejected}), never retried. Everything not yet delivered is in
+ * between half and all of it), until it is delivered; any other 4xx is never retried: it becomes a
+ * dead letter with the receiver's answer ({@link RejectedNotifications}), is logged and counted
+ * ({@code notificationsRejected}), and leaves the backlog only once the letter is written. Everything not yet delivered is in
  * the checkpointed {@link NotificationBacklog}; for Alertmanager the firing alerts are too, and
  * are re-sent every {@code resendInterval} while they fire.
  */
@@ -40,6 +45,7 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
     private static final long FIRST_BACKOFF_MS = 200;
     /** Beyond this many undelivered notifications, {@code write} waits: backpressure, never a drop. */
     static final int MAX_UNDELIVERED = 10_000;
+
 
     private final Receiver receiver;
     private final NotificationText text;
@@ -54,11 +60,16 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
     private final Counter delivered;
     private final Counter retries;
     private final Counter rejected;
+    private final RejectedNotifications.Box deadLetters;
+    /** When each notification of this writer's lifetime reached {@code write} (re-sends and restored ones have none). */
+    private final Map<Long, Long> writtenAt = new ConcurrentHashMap<>();
+    private final Histogram delay;
     private volatile boolean closed;
 
     NotificationWriter(Receiver receiver, NotificationText text, String externalUrl, MetricGroup metrics,
-            Collection<NotificationBacklog> recovered) {
+            RejectedNotifications.Box deadLetters, Collection<NotificationBacklog> recovered) {
         this.receiver = receiver;
+        this.deadLetters = deadLetters;
         this.text = text;
         this.externalUrl = externalUrl;
         // HTTP/1.1: the default (HTTP/2) first tries an h2c upgrade on plain http://, which webhook
@@ -67,6 +78,7 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
         this.delivered = metrics.counter("notificationsDelivered");
         this.retries = metrics.counter("notificationRetries");
         this.rejected = metrics.counter("notificationsRejected");
+        this.delay = metrics.histogram(NotificationSink.DELAY_METRIC, new DescriptiveStatisticsHistogram(10_000));
         for (int i = 0; i < receiver.maxInFlight(); i++) {
             LinkedBlockingQueue<Long> lane = new LinkedBlockingQueue<>();
             lanes.add(lane);
@@ -105,16 +117,17 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
                 active.remove(n.fingerprint());
             }
         }
-        enqueue(n);
+        writtenAt.put(enqueue(n), System.nanoTime());
         while (undelivered.size() >= MAX_UNDELIVERED && !closed) {
             Thread.sleep(10);
         }
     }
 
-    private void enqueue(Notification n) {
+    private long enqueue(Notification n) {
         long id = sequence.incrementAndGet();
         undelivered.put(id, n);
         lanes.get(Math.floorMod(n.fingerprint().hashCode(), lanes.size())).add(id);
+        return id;
     }
 
     /** Alertmanager forgets a firing alert at its {@code endsAt}: re-send each one not already on its way. */
@@ -134,6 +147,10 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
                 Notification n = undelivered.get(id);
                 if (n != null && deliver(n)) {
                     undelivered.remove(id);
+                    Long written = writtenAt.remove(id);
+                    if (written != null) {
+                        delay.update(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written));
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -145,17 +162,19 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
     private boolean deliver(Notification n) throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             String why;
+            byte[] body = body(n);
             try {
-                HttpResponse<String> response = http.send(request(n), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(request(body), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status / 100 == 2) {
                     delivered.inc();
                     return true;
                 }
                 if (status / 100 == 4 && status != 408 && status != 429) {
-                    rejected.inc();
-                    LOG.error("Receiver {} rejected the {} notification of alert {} {}: HTTP {} {}; not retried",
+                    LOG.error("Receiver {} rejected the {} notification of alert {} {}: HTTP {} {}; not retried, dead-lettered",
                             receiver.name(), n.status(), n.fingerprint(), n.labels(), status, response.body());
+                    deadLetter(RejectedNotifications.letter(receiver.name(), status, response.body(), body));
+                    rejected.inc();
                     return true;
                 }
                 why = "HTTP " + status + " " + response.body();
@@ -171,16 +190,30 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
         }
     }
 
-    private HttpRequest request(Notification n) {
-        byte[] body;
-        URI uri;
-        if (receiver.kind() == Receiver.Kind.ALERTMANAGER) {
-            body = Payloads.alertmanager(n, System.currentTimeMillis() + 4 * receiver.resendInterval().toMillis());
-            uri = URI.create(receiver.url().replaceAll("/+$", "") + "/api/v2/alerts");
-        } else {
-            body = Payloads.webhook(receiver.name(), n, externalUrl);
-            uri = URI.create(receiver.url());
+    /** Writes the letter, retrying (with the delivery backoff) while the dead-letter topic or file cannot take it. */
+    private void deadLetter(DeadLetter letter) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                deadLetters.post(letter);
+                return;
+            } catch (IOException e) {
+                long backoff = Math.min(receiver.maxBackoff().toMillis(), FIRST_BACKOFF_MS << Math.min(attempt, 20));
+                LOG.warn("Dead letter of a notification to {} not written ({}); retry in {} ms", receiver.name(), e, backoff);
+                Thread.sleep(backoff);
+            }
         }
+    }
+
+    private byte[] body(Notification n) {
+        return receiver.kind() == Receiver.Kind.ALERTMANAGER
+                ? Payloads.alertmanager(n, System.currentTimeMillis() + 4 * receiver.resendInterval().toMillis())
+                : Payloads.webhook(receiver.name(), n, externalUrl);
+    }
+
+    private HttpRequest request(byte[] body) {
+        URI uri = receiver.kind() == Receiver.Kind.ALERTMANAGER
+                ? URI.create(receiver.url().replaceAll("/+$", "") + "/api/v2/alerts")
+                : URI.create(receiver.url());
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(receiver.timeout())
                 .header("Content-Type", "application/json")
@@ -216,5 +249,6 @@ final class NotificationWriter implements StatefulSinkWriter<AlertEvent, Notific
         if (resender != null) {
             resender.shutdownNow();
         }
+        deadLetters.close();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.citytwin.embedded.EmbeddedAlertmanager;
 import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.jobs.sink.influx.RecordingHttpServer;
+import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
+import org.citytwin.model.alert.AlertCondition;
 import org.citytwin.model.alert.AlertTransition;
 import org.citytwin.model.alert.Severity;
 import org.citytwin.model.alert.TransitionKind;
@@ -38,7 +41,7 @@ class AlertmanagerDeliveryITCase {
     private static AlertEvent event(String indicator, String category, String area, String run, TransitionKind kind,
             Severity severity, long time, double value, long startsAt) {
         return new AlertEvent(indicator, category, area, "district", run,
-                new AlertTransition(kind, severity, time, value, 0, startsAt, false));
+                new AlertTransition(AlertCondition.THRESHOLD, kind, severity, time, value, 0, startsAt, false));
     }
 
     @Test
@@ -48,7 +51,8 @@ class AlertmanagerDeliveryITCase {
             Receiver receiver = new Receiver("alertmanager", Receiver.Kind.ALERTMANAGER, alertmanager.url(),
                     List.of("live"), null, Duration.ofSeconds(2), 2, Duration.ofSeconds(1), Duration.ofSeconds(1));
             NotificationWriter writer = new NotificationWriter(receiver, TEXT, "http://twin.test",
-                    new UnregisteredMetricsGroup(), List.of());
+                    new UnregisteredMetricsGroup(),
+                    new RejectedNotifications.ToFiles(Files.createTempDirectory("rejected").toString()).open("am", 0), List.of());
             long now = System.currentTimeMillis() - 1_000;
             AlertEvent aqi = event("air_aqi_avg", "air_quality", "310101", "live", TransitionKind.FIRING,
                     Severity.CRITICAL, now, 210, now);

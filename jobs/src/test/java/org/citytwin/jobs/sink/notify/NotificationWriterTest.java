@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.citytwin.jobs.alert.AlertEvent;
+import org.citytwin.jobs.sink.deadletter.RejectedNotifications;
 import org.citytwin.jobs.sink.influx.RecordingHttpServer;
+import org.citytwin.model.alert.AlertCondition;
 import org.citytwin.model.alert.AlertTransition;
 import org.citytwin.model.alert.Severity;
 import org.citytwin.model.alert.TransitionKind;
@@ -20,6 +25,7 @@ import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The notification writer against a real loopback HTTP receiver: payload, signature, retries, 4xx, drills, restarts. */
 class NotificationWriterTest {
@@ -35,7 +41,7 @@ class NotificationWriterTest {
 
     private static AlertEvent aqi(String run, TransitionKind kind, long minute, double value, double threshold) {
         return new AlertEvent("air_aqi_avg", "air_quality", "310101", "district", run,
-                new AlertTransition(kind, Severity.CRITICAL, T0 + minute * MINUTE, value, threshold, T0 + 35 * MINUTE, false));
+                new AlertTransition(AlertCondition.THRESHOLD, kind, Severity.CRITICAL, T0 + minute * MINUTE, value, threshold, T0 + 35 * MINUTE, false));
     }
 
     private static Receiver webhook(String url, List<String> runs) {
@@ -43,8 +49,12 @@ class NotificationWriterTest {
                 Duration.ofMillis(400), Duration.ofMinutes(1));
     }
 
-    private static NotificationWriter writer(Receiver receiver, List<NotificationBacklog> recovered) {
-        return new NotificationWriter(receiver, TEXT, "http://twin.test", new UnregisteredMetricsGroup(), recovered);
+    @TempDir
+    Path deadLetters;
+
+    private NotificationWriter writer(Receiver receiver, List<NotificationBacklog> recovered) throws IOException {
+        return new NotificationWriter(receiver, TEXT, "http://twin.test", new UnregisteredMetricsGroup(),
+                new RejectedNotifications.ToFiles(deadLetters.toString()).open(receiver.name(), 0), recovered);
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -121,7 +131,7 @@ class NotificationWriterTest {
     }
 
     @Test
-    void a4xxIsNotRetriedAndDoesNotHoldBackLaterNotifications() throws Exception {
+    void a4xxIsNotRetriedIsDeadLetteredWithTheAnswerAndDoesNotHoldBackLaterNotifications() throws Exception {
         try (RecordingHttpServer server = new RecordingHttpServer(n -> n == 0 ? 400 : 200)) {
             NotificationWriter writer = writer(webhook(server.url(), List.of("live")), List.of());
             writer.write(aqi("live", TransitionKind.FIRING, 35, 210, 200), null);
@@ -132,6 +142,20 @@ class NotificationWriterTest {
             assertThat(server.received()).isEqualTo(2);
             assertThat(server.accepted()).extracting(r -> JSON.readTree(r.body()).get("status").asText())
                     .containsExactly("resolved");
+
+            List<String> letters = Files.readAllLines(deadLetters.resolve("notifications-oncall-0.jsonl"));
+            assertThat(letters).hasSize(1);
+            JsonNode letter = JSON.readTree(letters.get(0));
+            assertThat(fieldNames(letter)).containsExactly("reason", "detail", "topic", "partition", "offset", "payload");
+            assertThat(letter.get("reason").asText()).isEqualTo("NOTIFICATION_REJECTED");
+            assertThat(letter.get("detail").asText()).isEqualTo("HTTP 400 from receiver oncall: {\"error\":\"scripted 400\"}");
+            assertThat(letter.get("topic").asText()).isEqualTo("receiver:oncall");
+            assertThat(letter.get("partition").asInt()).isEqualTo(-1);
+            assertThat(letter.get("offset").asLong()).isEqualTo(-1);
+            JsonNode rejected = JSON.readTree(letter.get("payload").asText());
+            assertThat(rejected.get("status").asText()).isEqualTo("firing");
+            assertThat(rejected.at("/alerts/0/fingerprint").asText())
+                    .isEqualTo(TEXT.of(aqi("live", TransitionKind.FIRING, 35, 210, 200)).fingerprint());
         }
     }
 
