@@ -177,9 +177,9 @@ class IndicatorEngineITCase {
     }
 
     @Test
-    void windowsWrittenAsZeroLetRatiosOfCountsReadZeroAndHundredPercent() throws Exception {
+    void windowsWrittenAsZeroLetRatiosOfCountsReadAHundredPercent() throws Exception {
         Run run = run(2);
-        // Windows written as 0 where the source assets are registered let the ratios of counts read 0 % and 100 %.
+        // Windows written as 0 where the source assets are registered let the ratios of counts read 100 %.
         long zeroCounts = run.points.entrySet().stream().filter(e -> e.getValue() == 0.0
                 && plan.slot(plan.slotOf(e.getKey().id())).aggregation() == Aggregation.COUNT
                 && plan.slot(plan.slotOf(e.getKey().id())).source() != SourceKind.GAUGE).count();

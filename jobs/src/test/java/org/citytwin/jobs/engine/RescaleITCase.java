@@ -32,6 +32,7 @@ import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.AssetTypes;
+import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.event.EventParser;
 import org.citytwin.model.event.RejectReason;
@@ -83,7 +84,8 @@ class RescaleITCase {
         influx = EmbeddedInfluxDb.start();
         types = AssetTypes.load("shanghai");
         CityTopology topology = CityTopology.load("shanghai");
-        plan = EvaluationPlan.compile(CatalogLoader.load("shanghai"), types, topology);
+        Catalog catalog = CatalogLoader.load("shanghai");
+        plan = EvaluationPlan.compile(catalog, types, topology);
         simulator = new CitySimulator(types, topology, CitySimulator.options().seed(11).scale(0.03).badShare(0.02)
                 .start(START).duration(DURATION).stormAt(START, DURATION));
         List<SimRecord> rest = new ArrayList<>();
@@ -92,11 +94,14 @@ class RescaleITCase {
         }
         AFTER.addAll(lateProbes());
         AFTER.addAll(rest);
-        List<byte[]> inPartitionOrder = new ArrayList<>();
-        BEFORE.forEach(r -> inPartitionOrder.add(r.json()));
-        AFTER.forEach(r -> inPartitionOrder.add(r.json()));
-        expected = ReferenceIndicators.compute(plan, simulator.registry(), MAX_OUT_OF_ORDERNESS, ALLOWED_LATENESS,
-                inPartitionOrder);
+        List<List<byte[]>> inPartitionOrder = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            inPartitionOrder.add(new ArrayList<>());
+        }
+        BEFORE.forEach(r -> inPartitionOrder.get(partition(r)).add(r.json()));
+        AFTER.forEach(r -> inPartitionOrder.get(partition(r)).add(r.json()));
+        expected = ReferenceIndicators.compute(catalog, types, topology, simulator.registry(), MAX_OUT_OF_ORDERNESS,
+                ALLOWED_LATENESS, inPartitionOrder);
         System.out.printf("rescale feed: %d assets, %d records before the savepoint, %d after (%d probes), %d points,"
                 + " dead letters %s%n", simulator.registry().size(), BEFORE.size(), AFTER.size(), PARTITIONS,
                 expected.points().size(), expected.deadLetters());
