@@ -528,7 +528,8 @@ final class ReferenceIndicators {
      * A window without items in an area is written as 0 for {@code count}, {@code sum} and {@code
      * rate} when (a) assets of the indicator's asset type are registered in the area (filters not
      * applied) and (b) the feed has an item of some window indicator of the same period, anywhere,
-     * in that window. An indicator over events of any asset type names no asset type: (a) never holds.
+     * in that window. The asset types of an indicator over events of any asset type are the types
+     * that declare its event kind.
      */
     private void zeroWindowPoints(Map<PointKey, Double> out) {
         Map<Long, Set<Long>> endsByPeriod = new HashMap<>();
@@ -538,12 +539,19 @@ final class ReferenceIndicators {
         Set<Aggregation> zeroWhenEmpty = Set.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE);
         for (Indicator indicator : catalog.indicators()) {
             boolean windowed = indicator.source() == SourceKind.COUNTER || indicator.source() == SourceKind.EVENT;
-            if (!windowed || !zeroWhenEmpty.contains(indicator.aggregation()) || indicator.assetType() == null) {
+            if (!windowed || !zeroWhenEmpty.contains(indicator.aggregation())) {
                 continue;
+            }
+            Set<String> sourceTypes = new HashSet<>();
+            for (AssetType type : types.all()) {
+                if (type.name().equals(indicator.assetType())
+                        || indicator.assetType() == null && type.events().containsKey(indicator.event())) {
+                    sourceTypes.add(type.name());
+                }
             }
             Set<String> registeredIn = new HashSet<>();
             for (Asset asset : registry.all()) {
-                if (asset.type().equals(indicator.assetType())) {
+                if (sourceTypes.contains(asset.type())) {
                     areasOf(indicator, asset.street()).forEach(a -> registeredIn.add(a.code()));
                 }
             }

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import org.citytwin.jobs.engine.PlanIndex;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
+import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -15,7 +16,8 @@ import org.citytwin.model.topology.Area;
 
 /**
  * Which windows are written as 0 where nothing happened (docs/indicator-semantics.md): per window
- * period, the areas in which assets of a counting group's asset type are registered, with those
+ * period, the areas in which assets of a counting group's asset type (for events of any type:
+ * the types declaring the kind) are registered, with those
  * groups — a counting group being a window group one of whose slots counts, sums or rates
  * ({@link org.citytwin.model.catalog.Aggregation#windowZeroWhenEmpty}). Derived from the registry
  * and rebuilt when it changes (a registry followed from Kafka).
@@ -44,6 +46,21 @@ final class ZeroWindows {
         return byPeriod.getOrDefault(periodMs, Map.of());
     }
 
+    /** The indicator's asset type, or for events of any asset type every type that declares the kind. */
+    private List<String> sourceTypes(CompiledIndicator indicator) {
+        String type = indicator.indicator().assetType();
+        if (type != null) {
+            return List.of(type);
+        }
+        List<String> types = new ArrayList<>();
+        for (AssetType t : plan.assetTypes().all()) {
+            if (t.events().containsKey(indicator.indicator().event())) {
+                types.add(t.name());
+            }
+        }
+        return types;
+    }
+
     private Map<Long, Map<String, int[]>> build() {
         Map<String, List<Integer>> groupsByType = new HashMap<>();
         for (int g = 0; g < index.groupCount(); g++) {
@@ -53,7 +70,9 @@ final class ZeroWindows {
             }
             for (int slot : index.groupSlots(g)) {
                 if (plan.slot(slot).aggregation().windowZeroWhenEmpty()) {
-                    groupsByType.computeIfAbsent(source.indicator().assetType(), t -> new ArrayList<>()).add(g);
+                    for (String type : sourceTypes(source)) {
+                        groupsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(g);
+                    }
                     break;
                 }
             }
