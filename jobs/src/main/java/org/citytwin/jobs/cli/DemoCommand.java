@@ -1,9 +1,5 @@
 package org.citytwin.jobs.cli;
 
-import java.io.FileOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         }));
         Path work = Files.createTempDirectory("twin-demo-");
         System.out.println("Starting Kafka (KRaft, in-process) and InfluxDB (influxd) ...");
-        try (EmbeddedKafka kafka = startKafkaQuietly(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedInfluxDb influx = EmbeddedInfluxDb.start();
                 DemoAlerts alerts = DemoAlerts.start(work)) {
             kafka.createTopic(FEED_TOPIC, 4);
             kafka.createTopic(DEAD_LETTER_TOPIC, 1);
@@ -142,19 +138,6 @@ public final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
-    }
-
-    /** Kafka's storage formatter prints its bootstrap metadata to stdout: send that to the log file instead. */
-    private static EmbeddedKafka startKafkaQuietly() throws Exception {
-        PrintStream console = System.out;
-        String file = logFile();
-        try (PrintStream log = new PrintStream(file == null ? OutputStream.nullOutputStream()
-                : new FileOutputStream(file, true), true, StandardCharsets.UTF_8)) {
-            System.setOut(log);
-            return EmbeddedKafka.start();
-        } finally {
-            System.setOut(console);
-        }
     }
 
     /** The file the CLI's log4j2 configuration writes warnings to (appender "file"), or null without one. */
