@@ -106,12 +106,28 @@ final class DashboardShell {
 
     /** A link in the dashboard header to every other generated dashboard (by tag). */
     static void addDashboardsLink(ObjectNode dashboard) {
-        ObjectNode l = ((ArrayNode) dashboard.get("links")).addObject();
-        l.put("type", "dashboards");
+        ObjectNode l = link((ArrayNode) dashboard.get("links"), "dashboards", "城市生命体征 City vital signs");
         l.putArray("tags").add(TAG);
         l.put("asDropdown", true);
-        l.put("title", "城市生命体征 City vital signs");
         l.put("includeVars", true);
         l.put("keepTime", true);
+    }
+
+    /**
+     * A link with every field of Grafana's published {@code DashboardLink} (its defaults where
+     * unused), which the schema also uses for panel links.
+     */
+    static ObjectNode link(ArrayNode links, String type, String title) {
+        ObjectNode l = links.addObject();
+        l.put("title", title);
+        l.put("type", type);
+        l.putArray("tags");
+        l.put("asDropdown", false);
+        l.put("icon", "external link");
+        l.put("includeVars", false);
+        l.put("keepTime", false);
+        l.put("targetBlank", false);
+        l.put("tooltip", "");
+        return l;
     }
 }

@@ -1,0 +1,75 @@
+package org.citytwin.grafana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every committed dashboard has the type of Grafana's published dashboard model: the TypeScript
+ * compiler checks each one, as an object literal, against {@code Dashboard} of {@code @grafana/schema}
+ * 11.3.0 (npm; the TypeScript form of Grafana's CUE dashboard kind, which npm does not carry as a
+ * JSON schema), so a missing required field, a wrong type, an unknown enum value or a misspelled key
+ * fails. A dashboard with one misspelled key is checked beside them and must be the only one rejected.
+ */
+class DashboardSchemaTest {
+
+    private static final Path CHECK = Path.of("schema-check").toAbsolutePath();
+    private static final Path TSC = CHECK.resolve("node_modules/.bin/tsc");
+    private static final Path WORK = Path.of("target", "schema-check").toAbsolutePath();
+    private static final String BROKEN = "broken_engine_health.ts";
+
+    @Test
+    void everyDashboardHasTheTypeOfGrafanasPublishedDashboardModel() throws Exception {
+        assertThat(Files.isExecutable(TSC))
+                .as("Grafana's schema and the TypeScript compiler are not installed in %s: run "
+                        + "`npm ci --prefix grafana/schema-check` (./twin test does; needs nodejs and npm)", CHECK)
+                .isTrue();
+        Path sources = WORK.resolve("src");
+        Files.createDirectories(sources);
+        try (Stream<Path> old = Files.list(sources)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        List<String> files = new ArrayList<>();
+        for (var e : GeneratedDashboards.committed().entrySet()) {
+            files.add(write(sources, e.getKey().replace(".json", "").replace('-', '_') + ".ts", e.getValue().toString()));
+        }
+        ObjectNode broken = (ObjectNode) GeneratedDashboards.committed().get("engine-health.json").deepCopy();
+        ObjectNode panel = (ObjectNode) broken.get("panels").get(0);
+        panel.set("gridpos", panel.remove("gridPos"));
+        write(sources, BROKEN, broken.toString());
+        Files.writeString(WORK.resolve("tsconfig.json"), new ObjectMapper().writeValueAsString(new ObjectMapper()
+                .readTree("""
+                        {"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", "module": "es2020",
+                          "moduleResolution": "node", "baseUrl": ".", "types": [],
+                          "paths": {"@grafana/schema": ["%s"]}},
+                         "include": ["src/*.ts"]}""".formatted(CHECK.resolve("node_modules/@grafana/schema")))));
+
+        Process tsc = new ProcessBuilder(TSC.toString(), "-p", "tsconfig.json", "--pretty", "false").directory(WORK.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(tsc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tsc.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        List<String> errors = output.lines().filter(l -> l.contains("error TS")).toList();
+
+        assertThat(files).hasSize(34);
+        assertThat(errors).as("tsc on the committed dashboards and one broken copy:\n" + output).hasSize(1);
+        assertThat(errors.get(0)).startsWith("src/" + BROKEN).contains("\"gridpos\"' does not exist");
+    }
+
+    private static String write(Path dir, String name, String json) throws IOException {
+        Files.writeString(dir.resolve(name), "import type { GeneratedDashboard } from '" + CHECK.resolve("dashboard")
+                + "';\nexport const dashboard: GeneratedDashboard = " + json + ";\n", StandardCharsets.UTF_8);
+        return name;
+    }
+}
