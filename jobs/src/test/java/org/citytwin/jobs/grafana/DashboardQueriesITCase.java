@@ -267,7 +267,7 @@ class DashboardQueriesITCase {
             String sent = grafana.apply(q.query());
             try {
                 if (influx.query(DATABASE, sent).isEmpty()) {
-                    failures.add("no data: " + q.dashboardUid() + " " + q.where() + ": " + sent);
+                    failures.add("no data: " + q.dashboardUid() + " " + q.where() + ": " + sent + whatIsThere(sent));
                 }
             } catch (java.io.IOException e) {
                 failures.add("error: " + q.dashboardUid() + " " + q.where() + ": " + e.getMessage());
@@ -286,6 +286,16 @@ class DashboardQueriesITCase {
 
     private static Stream<JsonNode> elements(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+
+    /** For a query without data: the indicator's points in any area at any time (diagnosis). */
+    private static String whatIsThere(String sent) throws Exception {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\" = '([^']+)'").matcher(sent);
+        if (!id.find()) {
+            return "";
+        }
+        return "; its points: " + influx.query(DATABASE, "SELECT \"value\", \"area\", \"level\" FROM \"indicator\" "
+                + "WHERE \"id\" = '" + id.group(1) + "' LIMIT 8") + " (range " + start + ".." + jobEnded + ")";
     }
 
     /** Headline indicators of the whole catalog: the wall's tiles show each of them. */
