@@ -34,9 +34,14 @@ final class CategoryBoard {
         ann.set("datasource", Datasource.ref());
         ann.put("enable", true);
         ann.put("iconColor", "red");
-        ann.put("query", InfluxQl.alertTransitions(category.id()));
-        ann.put("textColumn", "state");
-        ann.put("tagsColumn", "indicator,severity");
+        // The InfluxDB datasource's annotation query, in the schema's place for it (target).
+        ObjectNode target = ann.putObject("target");
+        target.put("refId", "Anno");
+        target.put("fromAnnotations", true);
+        target.put("rawQuery", true);
+        target.put("query", InfluxQl.alertTransitions(category.id()));
+        target.put("textColumn", "state");
+        target.put("tagsColumn", "indicator,severity");
         PanelGrid grid = new PanelGrid();
         ArrayNode panels = DashboardShell.panels(d);
         for (Indicator i : indicators) {

@@ -95,8 +95,7 @@ final class CityWall {
                 .add(Panels.JSON.objectNode().put("color", "red").put("value", 1));
         red.set("value", steps);
         Panels.statOptions(p, "value_and_name");
-        ObjectNode link = p.putArray("links").addObject();
-        link.put("title", c.zh() + " " + c.en());
+        ObjectNode link = DashboardShell.link(p.putArray("links"), "link", c.zh() + " " + c.en());
         link.put("url", "/d/" + CategoryBoard.uid(c) + "?var-run=${run}");
         return p;
     }

@@ -62,7 +62,11 @@ final class DashboardShell {
         current.put("value", "live");
     }
 
-    /** {@code area}: the city and its districts (streets are left out: 81 entries overwhelm a wall picker). */
+    /**
+     * {@code area}: the city, then each district followed by its streets. A street's label starts
+     * with its district's name, so typing a district's name in the picker's search lists the district
+     * and its streets together.
+     */
     static void addAreaVariable(ObjectNode dashboard, CityTopology topology) {
         ObjectNode v = variables(dashboard).addObject();
         v.put("name", "area");
@@ -72,15 +76,13 @@ final class DashboardShell {
         v.put("multi", false);
         StringBuilder query = new StringBuilder();
         ArrayNode options = v.putArray("options");
-        boolean first = true;
-        for (Area a : areas(topology)) {
-            String text = a.zh() + " " + a.en();
-            query.append(first ? "" : ",").append(text.replace(",", " ")).append(" : ").append(a.code());
+        for (String[] area : areas(topology)) {
+            // Custom variable syntax: "text : value" entries separated by commas.
+            query.append(query.length() == 0 ? "" : ",").append(area[0].replace(",", " ")).append(" : ").append(area[1]);
             ObjectNode o = options.addObject();
-            o.put("selected", first);
-            o.put("text", text);
-            o.put("value", a.code());
-            first = false;
+            o.put("selected", options.size() == 1);
+            o.put("text", area[0]);
+            o.put("value", area[1]);
         }
         v.put("query", query.toString());
         ObjectNode current = v.putObject("current");
@@ -88,21 +90,44 @@ final class DashboardShell {
         current.put("value", topology.city().code());
     }
 
-    private static java.util.List<Area> areas(CityTopology topology) {
-        java.util.List<Area> out = new java.util.ArrayList<>();
-        out.add(topology.city());
-        out.addAll(topology.districts());
+    /** Label and code of every area, in picker order. */
+    private static java.util.List<String[]> areas(CityTopology topology) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        out.add(new String[] {topology.city().zh() + " " + topology.city().en(), topology.city().code()});
+        for (Area district : topology.districts()) {
+            out.add(new String[] {district.zh() + " " + district.en(), district.code()});
+            for (Area street : topology.children(district.code())) {
+                out.add(new String[] {district.zh() + " · " + street.zh() + " " + district.en() + " · " + street.en(),
+                        street.code()});
+            }
+        }
         return out;
     }
 
     /** A link in the dashboard header to every other generated dashboard (by tag). */
     static void addDashboardsLink(ObjectNode dashboard) {
-        ObjectNode l = ((ArrayNode) dashboard.get("links")).addObject();
-        l.put("type", "dashboards");
+        ObjectNode l = link((ArrayNode) dashboard.get("links"), "dashboards", "城市生命体征 City vital signs");
         l.putArray("tags").add(TAG);
         l.put("asDropdown", true);
-        l.put("title", "城市生命体征 City vital signs");
         l.put("includeVars", true);
         l.put("keepTime", true);
+    }
+
+    /**
+     * A link with every field of Grafana's published {@code DashboardLink} (its defaults where
+     * unused), which the schema also uses for panel links.
+     */
+    static ObjectNode link(ArrayNode links, String type, String title) {
+        ObjectNode l = links.addObject();
+        l.put("title", title);
+        l.put("type", type);
+        l.putArray("tags");
+        l.put("asDropdown", false);
+        l.put("icon", "external link");
+        l.put("includeVars", false);
+        l.put("keepTime", false);
+        l.put("targetBlank", false);
+        l.put("tooltip", "");
+        return l;
     }
 }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The engine's health from its {@code engine} measurement: records accepted and points written
- * per second, dead letters by reason, watermark lag per operator.
+ * The engine's health from its {@code engine} measurement: records read and points written per
+ * second, dead letters by reason, watermark lag per operator, InfluxDB write retries, checkpoint
+ * duration.
  */
 final class EngineBoard {
     static final String UID = "ct-engine-health";
@@ -23,6 +24,8 @@ final class EngineBoard {
         panels.add(FeedHealth.pointsPerSecond(grid, 12, 9));
         panels.add(FeedHealth.deadLetters(grid, 12, 9));
         panels.add(FeedHealth.watermarkLag(grid, 12, 9));
+        panels.add(FeedHealth.writeRetries(grid, 12, 9));
+        panels.add(FeedHealth.checkpointDuration(grid, 12, 9));
         return d;
     }
 }

@@ -26,6 +26,21 @@ final class FeedHealth {
         return p;
     }
 
+    static ObjectNode writeRetries(PanelGrid grid, int w, int h) {
+        ObjectNode p = series(grid, "InfluxDB 写入重试 Write retries", w, h, "short");
+        p.put("description", "InfluxDB write requests the points sink retried (429, 5xx or no answer), per interval.");
+        Panels.target(p, "A", InfluxQl.engineCount("influx_write_retries", "retries"), "retries", false);
+        return p;
+    }
+
+    static ObjectNode checkpointDuration(PanelGrid grid, int w, int h) {
+        ObjectNode p = series(grid, "检查点耗时 Checkpoint duration", w, h, "ms");
+        p.put("description", "From the JobManager triggering a checkpoint to the job being told it completed, "
+                + "longest per interval.");
+        Panels.target(p, "A", InfluxQl.checkpointDuration(), "duration", false);
+        return p;
+    }
+
     private static ObjectNode rate(PanelGrid grid, String title, String metric, int w, int h) {
         ObjectNode p = series(grid, title, w, h, "short");
         Panels.target(p, "A", InfluxQl.engineRate(metric), metric, false);

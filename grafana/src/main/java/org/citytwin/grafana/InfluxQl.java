@@ -32,8 +32,8 @@ public final class InfluxQl {
     }
 
     /**
-     * How many alerts of a category are firing now: the last transition of each (indicator, area)
-     * in the time range, counted when it is FIRING.
+     * How many alerts of a category are firing at the end of the time range: the last transition of
+     * each (indicator, area) up to then, however long ago, counted when it is FIRING.
      */
     public static String firingCount(String category) {
         return "SELECT count(\"state\") AS \"firing\" FROM (" + lastStates("\"category\" = '" + category + "'", false)
@@ -52,11 +52,18 @@ public final class InfluxQl {
                 + ") WHERE \"state\" = 'FIRING' GROUP BY \"category\", \"indicator\", \"area\"";
     }
 
+    /**
+     * The last transition of each (category, indicator, area) up to the end of the time range
+     * ({@code ${__to}}, Grafana's range end in epoch ms). No lower bound: an alert that started
+     * firing before the range and is still firing has its last transition before the range. The
+     * {@code alert} measurement holds transitions only, so this reads all of it that the retention
+     * policy keeps.
+     */
     private static String lastStates(String condition, boolean withValues) {
         String extra = !withValues ? "" : ", last(\"value\") AS \"value\", last(\"threshold\") AS \"threshold\"";
         return "SELECT last(\"state\") AS \"state\"" + extra + " FROM \"alert\" WHERE "
                 + (condition == null ? "" : condition + " AND ") + RUN
-                + " AND $timeFilter GROUP BY \"category\", \"indicator\", \"area\"";
+                + " AND time <= ${__to}ms GROUP BY \"category\", \"indicator\", \"area\"";
     }
 
     /** Alert transitions of a category in the selected area, for annotations. */
@@ -82,6 +89,20 @@ public final class InfluxQl {
                 + "FROM \"engine\" WHERE \"metric\" = '" + metric + "' AND " + RUN + " AND $timeFilter "
                 + "GROUP BY time($__interval), \"operator\", \"subtask\", \"reason\" fill(none)) WHERE $timeFilter "
                 + "GROUP BY time($__interval), \"reason\" fill(none)";
+    }
+
+    /** An engine counter as counts per interval, summed over subtasks: the per-subtask differences of the totals. */
+    public static String engineCount(String metric, String alias) {
+        return "SELECT sum(\"n\") AS \"" + alias + "\" FROM (SELECT non_negative_difference(last(\"value\")) AS \"n\" "
+                + "FROM \"engine\" WHERE \"metric\" = '" + metric + "' AND " + RUN + " AND $timeFilter "
+                + "GROUP BY time($__interval), \"operator\", \"subtask\" fill(none)) WHERE $timeFilter "
+                + "GROUP BY time($__interval) fill(none)";
+    }
+
+    /** The longest checkpoint per interval (one sample per completed checkpoint). */
+    public static String checkpointDuration() {
+        return "SELECT max(\"value\") AS \"duration_ms\" FROM \"engine\" WHERE \"metric\" = 'checkpoint_duration_ms' AND "
+                + RUN + " AND $timeFilter GROUP BY time($__interval) fill(none)";
     }
 
     /** The engine's worst watermark lag over its subtasks. */

@@ -21,8 +21,9 @@ public record PanelQuery(String dashboardUid, String where, String query) {
             }
         }
         for (JsonNode a : dashboard.path("annotations").path("list")) {
-            if (a.has("query")) {
-                out.add(new PanelQuery(uid, "annotation \"" + a.path("name").asText() + "\"", a.path("query").asText()));
+            if (a.path("target").has("query")) {
+                out.add(new PanelQuery(uid, "annotation \"" + a.path("name").asText() + "\"",
+                        a.path("target").path("query").asText()));
             }
         }
         for (JsonNode v : dashboard.path("templating").path("list")) {

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * Fills in an InfluxQL query the way Grafana's InfluxDB datasource does before sending it:
  * {@code $timeFilter} as {@code time >= Fms and time <= Tms}, {@code $__interval} and
  * {@code $__interval_ms} from the time range, the data points wanted and the datasource's minimum
- * interval (rounded like Grafana's {@code rangeutil.roundInterval}), and template variables in
+ * interval (rounded like Grafana's {@code rangeutil.roundInterval}), the global {@code ${__from}} and
+ * {@code ${__to}} (the range in epoch ms), and template variables in
  * {@code $name}, {@code ${name}}, {@code ${name:raw}} and {@code [[name]]} form.
  */
 public final class QueryInterpolation {
@@ -27,7 +28,10 @@ public final class QueryInterpolation {
         this.fromMs = fromMs;
         this.toMs = toMs;
         this.intervalMs = Math.max(minIntervalMs, roundInterval((toMs - fromMs) / maxDataPoints));
-        this.variables = Map.copyOf(variables);
+        Map<String, String> all = new java.util.HashMap<>(variables);
+        all.put("__from", Long.toString(fromMs));
+        all.put("__to", Long.toString(toMs));
+        this.variables = Map.copyOf(all);
     }
 
     public long intervalMs() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardModelTest {
     /** Grafana's own macros and the InfluxDB alias patterns, which are not template variables. */
-    private static final Set<String> BUILT_IN = Set.of("timeFilter", "__interval", "__interval_ms");
+    private static final Set<String> BUILT_IN = Set.of("timeFilter", "__interval", "__interval_ms", "__from", "__to");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\[\\[(\\w+)]]|\\$(\\w+)");
     private static final Map<String, JsonNode> DASHBOARDS = GeneratedDashboards.committed();
 

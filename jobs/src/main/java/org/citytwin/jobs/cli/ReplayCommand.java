@@ -128,12 +128,18 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(options.get(TwinOptions.PARALLELISM));
+        // A backfill's engine samples and alerts would mix with the live run's.
+        InfluxDbSampleWriter engineSamples = backfill ? null : new InfluxDbSampleWriter(influx);
+        InfluxDbSink.Builder<IndicatorPoint> sink = InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint);
+        if (engineSamples != null) {
+            sink.engineSamples(engineSamples, "points", run);
+        }
         IndicatorJob job = new IndicatorJob(engine.plan(), engine.registry(), engine.timing(), run, feed.source(),
-                new SelectedPoints(InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint).build(), selected),
+                new SelectedPoints(sink.build(), selected),
                 DeadLetterSinks.files(deadLetters))
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER));
-        if (!backfill) { // a backfill's engine totals and alerts would mix with the live run's
-            job.withEngineSamples(new InfluxDbSampleWriter(influx))
+        if (engineSamples != null) {
+            job.withEngineSamples(engineSamples)
                     .withAlerts(options.get(TwinOptions.ALERTS_ENABLED)
                             ? Alerting.fromOptions(options, System.getenv(), engine.plan(), influx) : null);
         }

@@ -125,7 +125,9 @@ public final class RunCommand implements Callable<Integer> {
                 .map(dir -> DeadLetterSinks.files(Path.of(dir)))
                 .orElseGet(() -> DeadLetterSinks.kafka(bootstrap, options.get(TwinOptions.DEAD_LETTER_TOPIC)));
         InfluxDbEndpoint influx = InfluxDbEndpoint.fromConfig(options, environment);
-        Sink<IndicatorPoint> points = InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint).build();
+        InfluxDbSampleWriter engineSamples = new InfluxDbSampleWriter(influx);
+        Sink<IndicatorPoint> points = InfluxDbSink.builder(influx, IndicatorPoint::toInfluxPoint)
+                .engineSamples(engineSamples, "points", options.get(TwinOptions.RUN)).build();
         env.setParallelism(options.get(TwinOptions.PARALLELISM));
         new IndicatorJob(engine.plan(), engine.registry(), engine.timing(), options.get(TwinOptions.RUN),
                 FeedSources.kafka(bootstrap, options.get(TwinOptions.FEED_TOPIC), options.get(TwinOptions.FEED_GROUP_ID),
@@ -135,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
                 .withRetiredAfter(options.get(TwinOptions.RETIRED_AFTER))
                 .withArchive(options.getOptional(TwinOptions.ARCHIVE_DIR)
                         .map(dir -> FeedArchive.sink(dir, options.get(TwinOptions.MAX_OUT_OF_ORDERNESS))).orElse(null))
-                .withEngineSamples(new InfluxDbSampleWriter(influx))
+                .withEngineSamples(engineSamples)
                 .withAlerts(options.get(TwinOptions.ALERTS_ENABLED)
                         ? Alerting.fromOptions(options, environment, engine.plan(), influx) : null)
                 .build(env);

@@ -14,6 +14,7 @@ import org.citytwin.jobs.engine.area.AreaFunction;
 import org.citytwin.jobs.engine.area.AreaPreAggregation;
 import org.citytwin.jobs.engine.area.GaugePartial;
 import org.citytwin.jobs.engine.area.WindowPartial;
+import org.citytwin.jobs.engine.metrics.CheckpointTiming;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
@@ -62,7 +63,10 @@ public final class IndicatorJob {
         this.deadLetters = deadLetters;
     }
 
-    /** Also writes the engine's self-metrics (records read, applied, dead-lettered per reason, points written, watermark lag). */
+    /**
+     * Also writes the engine's self-metrics (records read, applied, dead-lettered per reason, points
+     * written, watermark lag, checkpoint durations).
+     */
     public IndicatorJob withEngineSamples(EngineSampleWriter writer) {
         this.engineSamples = writer;
         return this;
@@ -118,7 +122,10 @@ public final class IndicatorJob {
                 .connect(windowPartials.keyBy(partial -> partial.area))
                 .process(new AreaFunction(plan, lateness, run, engineSamples)).name("area indicators").uid("areas");
 
-        indicatorPoints.sinkTo(points).name("indicator points").uid("points-sink");
+        DataStream<IndicatorPoint> toSink = engineSamples == null ? indicatorPoints : indicatorPoints
+                .map(new CheckpointTiming<IndicatorPoint>(engineSamples, run)).returns(indicatorPoints.getType())
+                .name("checkpoint timing").uid("checkpoint-timing");
+        toSink.sinkTo(points).name("indicator points").uid("points-sink");
         if (alerting != null) {
             alerting.attach(indicatorPoints, plan, lateness, run);
         }

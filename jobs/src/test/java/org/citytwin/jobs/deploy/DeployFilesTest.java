@@ -51,6 +51,26 @@ class DeployFilesTest {
         assertThat(env.get(0).path("name").asText()).isEqualTo(tokenVariable);
     }
 
+    /**
+     * Compose checks {@code ${VAR:?}} in every service before it applies profiles: a required
+     * variable of a profile's service would stop the default stack from starting.
+     */
+    @Test
+    void onlyServicesOfTheDefaultStackRequireVariables() throws Exception {
+        JsonNode services = yaml(DEPLOY.resolve("docker-compose.yml")).path("services");
+        java.util.regex.Pattern required = java.util.regex.Pattern.compile("\\$\\{(\\w+):?\\?");
+        List<String> inProfiles = new java.util.ArrayList<>();
+        services.fields().forEachRemaining(service -> {
+            if (service.getValue().has("profiles")) {
+                java.util.regex.Matcher m = required.matcher(service.getValue().toString());
+                while (m.find()) {
+                    inProfiles.add(service.getKey() + ": " + m.group(1));
+                }
+            }
+        });
+        assertThat(inProfiles).as("required variables in services of a profile").isEmpty();
+    }
+
     @Test
     void grafanaServicesSetExactlyTheVariablesTheDatasourceReads() throws Exception {
         String datasource = Files.readString(REPO.resolve("grafana/provisioning/datasources/influxdb.yaml"));

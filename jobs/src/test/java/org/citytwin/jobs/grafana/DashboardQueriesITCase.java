@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,10 +81,14 @@ class DashboardQueriesITCase {
     private static long start;
     private static long end;
     private static long jobEnded;
+    private static long runStarted;
+    /** How many checkpoints the JobManager completed during the run. */
+    private static long completedCheckpoints;
 
     @BeforeAll
-    static void runTheEngineAndWriteAlerts() throws Exception {
+    static void runTheEngineAndWriteAlerts(@InjectMiniCluster MiniCluster cluster) throws Exception {
         long t0 = System.nanoTime();
+        runStarted = System.currentTimeMillis();
         kafka = EmbeddedKafka.start();
         influx = EmbeddedInfluxDb.start();
         influx.createDatabase(DATABASE);
@@ -104,13 +110,17 @@ class DashboardQueriesITCase {
 
         RegistryRef registry = RegistryRef.of(simulator.registry());
         InfluxDbEndpoint endpoint = InfluxDbEndpoint.v1(influx.url(), DATABASE, null, null, null);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // On the extension's MiniCluster, whose JobManager the checkpoint statistics are read from.
+        StreamExecutionEnvironment env = new org.apache.flink.streaming.util.TestStreamEnvironment(cluster, 1);
         env.setParallelism(1); // one partition: a second source subtask would sit idle and hold the watermark
+        env.enableCheckpointing(2_000); // for the checkpoint-duration panel
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1),
                 Duration.ofMinutes(5)), "live",
                 FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(), "earliest", types,
                         registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, false),
-                InfluxDbSink.builder(endpoint, IndicatorPoint::toInfluxPoint).build(),
+                InfluxDbSink.builder(endpoint, IndicatorPoint::toInfluxPoint)
+                        .engineSamples(new org.citytwin.jobs.sink.influx.InfluxDbSampleWriter(endpoint), "points", "live")
+                        .build(),
                 DeadLetterSinks.kafka(kafka.bootstrapServers(), "dead-letters"))
                 .withEngineSamples(new org.citytwin.jobs.sink.influx.InfluxDbSampleWriter(endpoint))
                 .build(env);
@@ -120,6 +130,8 @@ class DashboardQueriesITCase {
         } finally {
             job.cancel().get();
         }
+        completedCheckpoints = cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts()
+                .getNumberOfCompletedCheckpoints();
         jobEnded = System.currentTimeMillis();
         influx.write(DATABASE, alertTransitions());
         System.out.printf("engine run and alerts written in %.1f s (%d feed records)%n", (System.nanoTime() - t0) / 1e9,
@@ -131,8 +143,11 @@ class DashboardQueriesITCase {
      * every 10 s (a rate needs two): one good record a second, each 20 s of event time later than the
      * last, drives both until every indicator and every engine metric is in.
      */
-    /** records_read, records_applied, dead_letters, points_written, watermark_lag_ms. */
-    private static final int ENGINE_METRICS = 5;
+    /**
+     * records_read, records_applied, dead_letters, points_written, watermark_lag_ms,
+     * influx_write_retries, checkpoint_duration_ms.
+     */
+    private static final int ENGINE_METRICS = 7;
 
     private static void pulseUntilEverythingIsWritten(List<SimRecord> feed) throws Exception {
         SimRecord template = feed.stream().filter(r -> r.recordClass() == RecordClass.GOOD && r.text().contains("\"readings\""))
@@ -179,7 +194,10 @@ class DashboardQueriesITCase {
 
     /**
      * Per category, on its first indicator: the city PENDING then FIRING, Huangpu FIRING, Xuhui FIRING
-     * then RESOLVED. Two alerts per category fire at the end; Xuhui's must not count.
+     * then RESOLVED; before the dashboards' time range (it starts a minute before the simulation),
+     * Changning FIRING two hours before and still firing, Jing'an FIRING three hours before and
+     * RESOLVED two hours before. Three alerts per category fire at the end: the city's, Huangpu's
+     * and Changning's; Xuhui's and Jing'an's must not count.
      */
     private static String alertTransitions() {
         StringBuilder lines = new StringBuilder();
@@ -190,6 +208,9 @@ class DashboardQueriesITCase {
             lines.append(alert(i, "310101", "district", "FIRING", end - 2 * MINUTE));
             lines.append(alert(i, "310104", "district", "FIRING", end - 5 * MINUTE));
             lines.append(alert(i, "310104", "district", "RESOLVED", end - MINUTE));
+            lines.append(alert(i, "310105", "district", "FIRING", start - 2 * HOUR));
+            lines.append(alert(i, "310106", "district", "FIRING", start - 3 * HOUR));
+            lines.append(alert(i, "310106", "district", "RESOLVED", start - 2 * HOUR));
         }
         return lines.toString();
     }
@@ -246,7 +267,7 @@ class DashboardQueriesITCase {
             String sent = grafana.apply(q.query());
             try {
                 if (influx.query(DATABASE, sent).isEmpty()) {
-                    failures.add("no data: " + q.dashboardUid() + " " + q.where() + ": " + sent);
+                    failures.add("no data: " + q.dashboardUid() + " " + q.where() + ": " + sent + whatIsThere(sent));
                 }
             } catch (java.io.IOException e) {
                 failures.add("error: " + q.dashboardUid() + " " + q.where() + ": " + e.getMessage());
@@ -257,10 +278,24 @@ class DashboardQueriesITCase {
 
         assertThat(failures).as("queries failing or without data").isEmpty();
         // Per category panel; per category tile (its headline indicators and the firing count) and
-        // annotation; the wall's map (2), alert list, feed health (3); engine health (4); the run
+        // annotation; the wall's map (2), alert list, feed health (3); engine health (6); the run
         // variable on all 34 dashboards.
         int categories = catalog.categories().size();
-        assertThat(queries).hasSize(catalog.size() + headlines() + 2 * categories + 2 + 1 + 3 + 4 + (categories + 2));
+        assertThat(queries).hasSize(catalog.size() + headlines() + 2 * categories + 2 + 1 + 3 + 6 + (categories + 2));
+    }
+
+    private static Stream<JsonNode> elements(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+
+    /** For a query without data: the indicator's points in any area at any time (diagnosis). */
+    private static String whatIsThere(String sent) throws Exception {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\" = '([^']+)'").matcher(sent);
+        if (!id.find()) {
+            return "";
+        }
+        return "; its points: " + influx.query(DATABASE, "SELECT \"value\", \"area\", \"level\" FROM \"indicator\" "
+                + "WHERE \"id\" = '" + id.group(1) + "' LIMIT 8") + " (range " + start + ".." + jobEnded + ")";
     }
 
     /** Headline indicators of the whole catalog: the wall's tiles show each of them. */
@@ -269,7 +304,7 @@ class DashboardQueriesITCase {
     }
 
     @Test
-    void alertPanelsCountTheAlertsWhoseLastTransitionIsFiring() throws Exception {
+    void alertPanelsCountTheAlertsFiringAtTheEndOfTheRangeHoweverLongAgoTheyStarted() throws Exception {
         QueryInterpolation grafana = grafana();
         JsonNode wall = dashboards().get("city-vital-signs.json");
         List<PanelQuery> queries = PanelQuery.of(wall);
@@ -279,15 +314,74 @@ class DashboardQueriesITCase {
         for (PanelQuery firing : firingCounts) {
             List<Map<String, Object>> rows = influx.query(DATABASE, grafana.apply(firing.query()));
             assertThat(rows).as(firing.where()).hasSize(1);
-            assertThat(rows.get(0).get("firing")).as(firing.where()).isEqualTo(2.0);
+            assertThat(rows.get(0).get("firing")).as(firing.where()).isEqualTo(3.0);
         }
         int map = headlines() + catalog.categories().size(); // the map's indicator query, then its firing query
         List<Map<String, Object>> byDistrict = influx.query(DATABASE, grafana.apply(queries.get(map + 1).query()));
-        assertThat(byDistrict).hasSize(1);
+        assertThat(byDistrict).hasSize(2);
         assertThat(byDistrict.get(0)).containsEntry("area", "310101").containsEntry("firing", (double) catalog.categories().size());
+        assertThat(byDistrict.get(1)).containsEntry("area", "310105").containsEntry("firing", (double) catalog.categories().size());
         List<Map<String, Object>> list = influx.query(DATABASE, grafana.apply(queries.get(map + 2).query()));
-        assertThat(list).hasSize(2 * catalog.categories().size());
+        assertThat(list).hasSize(3 * catalog.categories().size());
         assertThat(list).allSatisfy(row -> assertThat(row).containsEntry("state", "FIRING"));
-        assertThat(list.stream().map(r -> r.get("area")).distinct().sorted().toList()).containsExactly("310000", "310101");
+        assertThat(list.stream().map(r -> r.get("area")).distinct().sorted().toList())
+                .containsExactly("310000", "310101", "310105");
+    }
+
+    @Test
+    void engineHealthShowsEveryCompletedCheckpointsDurationAsTheJobSawIt() throws Exception {
+        List<Double> durations = new ArrayList<>();
+        for (Map<String, Object> row : influx.query(DATABASE,
+                "SELECT \"value\" FROM \"engine\" WHERE \"metric\" = 'checkpoint_duration_ms' AND \"run\" = 'live'")) {
+            durations.add((Double) row.get("value"));
+        }
+        long runMillis = jobEnded - runStarted;
+        System.out.printf("checkpoints completed (JobManager) %d; recorded by the job %d: %s ms; run %d ms%n",
+                completedCheckpoints, durations.size(), durations, runMillis);
+        // One sample per completion notice: never more than completed; a notice may be skipped (a
+        // later completion subsumes it) or come after the cancel.
+        assertThat(durations).as("checkpoint_duration_ms samples").isNotEmpty()
+                .hasSizeLessThanOrEqualTo((int) completedCheckpoints);
+        assertThat(durations).allSatisfy(d -> assertThat(d).isGreaterThan(0.0).isLessThan((double) runMillis));
+    }
+
+    @Test
+    void categoryQueriesForAStreetReturnDataForEveryIndicatorWithPointsInThatStreet() throws Exception {
+        // The street with the most indicators written: its data decides which panels must show data.
+        String street = null;
+        Set<String> withPoints = Set.of();
+        for (org.citytwin.model.topology.Area s : topology.streets()) {
+            Set<String> ids = new java.util.HashSet<>();
+            influx.query(DATABASE, "SHOW TAG VALUES FROM \"indicator\" WITH KEY = \"id\" WHERE \"area\" = '"
+                    + s.code() + "'").forEach(row -> ids.add((String) row.get("value")));
+            if (ids.size() > withPoints.size()) {
+                street = s.code();
+                withPoints = ids;
+            }
+        }
+        JsonNode category = dashboards().get("category-03-water-supply.json");
+        assertThat(elements(category.path("templating").path("list")).filter(v -> v.path("name").asText().equals("area"))
+                .flatMap(v -> elements(v.path("options"))).map(o -> o.path("value").asText()).toList())
+                .as("the area variable's values").hasSize(1 + topology.districts().size() + topology.streets().size())
+                .contains(street);
+        QueryInterpolation grafana = new QueryInterpolation(start - MINUTE, jobEnded + MINUTE, 1000, 10_000,
+                Map.of("run", "live", "area", street));
+        int expected = 0;
+        int answered = 0;
+        for (Map.Entry<String, JsonNode> d : dashboards().entrySet()) {
+            if (!d.getKey().startsWith("category-")) {
+                continue;
+            }
+            for (JsonNode panel : d.getValue().path("panels")) {
+                String query = panel.path("targets").get(0).path("query").asText();
+                String id = query.replaceAll("(?s).*\"id\" = '([^']+)'.*", "$1");
+                boolean hasData = !influx.query(DATABASE, grafana.apply(query)).isEmpty();
+                assertThat(hasData).as("%s in street %s: %s", id, street, query).isEqualTo(withPoints.contains(id));
+                expected += withPoints.contains(id) ? 1 : 0;
+                answered += hasData ? 1 : 0;
+            }
+        }
+        System.out.printf("street %s: %d of %d indicator panels with data%n", street, answered, catalog.size());
+        assertThat(answered).isEqualTo(expected).isEqualTo(withPoints.size());
     }
 }

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -19,8 +16,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.citytwin.jobs.engine.IndicatorJob;
 import org.citytwin.model.event.RejectReason;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The record counts of one operator subtask, kept in one place and reported three ways: Flink
@@ -30,14 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The counts are totals since the run began: they are part of checkpoints (operator state, so
  * they survive restarts and are summed across a rescale), and samples carry the totals, written
- * every {@link #INTERVAL_MS} by a thread of their own, whether records flow or not, and once more
+ * every {@link EngineSampler#INTERVAL_MS} by a thread of their own, whether records flow or not, and once more
  * when the operator closes (the end of a bounded run). The last sample of every subtask, summed,
  * is therefore the run's account at any settled moment: read = applied + dead-lettered.
  */
 public final class EngineCounters {
 
-    static final long INTERVAL_MS = 10_000;
-    private static final Logger LOG = LoggerFactory.getLogger(EngineCounters.class);
     private static final RejectReason[] REASONS = RejectReason.values();
 
     private final String operator;
@@ -57,10 +50,8 @@ public final class EngineCounters {
     private Counter pointsMetric;
     private final Map<RejectReason, Counter> deadLetterMetrics = new EnumMap<>(RejectReason.class);
     private RuntimeContext context;
-    private EngineSampleWriter writer;
     private int subtask;
-    private ScheduledExecutorService sampler;
-    private volatile boolean failing;
+    private EngineSampler sampler;
 
     private EngineCounters(String operator, String run, ListState<Tuple2<String, Long>> state) {
         this.operator = operator;
@@ -106,23 +97,16 @@ public final class EngineCounters {
         this.appliedAccumulator = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
         this.deadLetteredAccumulator = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.writer = writer;
         if (writer != null) {
-            sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "engine-samples " + operator + " " + subtask);
-                thread.setDaemon(true);
-                return thread;
-            });
-            sampler.scheduleWithFixedDelay(this::writeSamples, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+            sampler = new EngineSampler(operator + " " + subtask, this::samples, writer);
+            sampler.start();
         }
     }
 
     /** Stops sampling and writes the final totals (call from {@code close}). */
     public void close() throws InterruptedException {
         if (sampler != null) {
-            sampler.shutdownNow();
-            sampler.awaitTermination(10, TimeUnit.SECONDS);
-            writeSamples();
+            sampler.stop();
             sampler = null;
         }
     }
@@ -190,25 +174,6 @@ public final class EngineCounters {
     private void addIfCounted(List<EngineSample> samples, String metric, String reason, long total, long now) {
         if (total > 0) {
             samples.add(new EngineSample(metric, reason, operator, subtask, run, now, total));
-        }
-    }
-
-    private void writeSamples() {
-        try {
-            writer.write(samples(System.currentTimeMillis()));
-            if (failing) {
-                LOG.info("engine samples of {} {} are written again", operator, subtask);
-                failing = false;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            if (!failing) {
-                // Once per outage: the next sample carries the totals, so nothing is lost meanwhile.
-                LOG.warn("engine samples of {} {} not written ({}); retrying every {} ms", operator, subtask, e,
-                        INTERVAL_MS);
-                failing = true;
-            }
         }
     }
 }

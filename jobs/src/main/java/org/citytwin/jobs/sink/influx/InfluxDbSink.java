@@ -1,26 +1,24 @@
 package org.citytwin.jobs.sink.influx;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 
 /**
  * A Flink sink writing points to InfluxDB as batched, gzip-compressed line protocol. Built on
  * flink-connector-base's async sink: buffered entries are part of checkpoints and flushed before
  * a checkpoint completes, failed requests are retried with backoff and a full buffer
  * backpressures the job instead of dropping points. Points carry their own timestamp and tags, so
- * a replayed write overwrites the same point: delivery is at-least-once and idempotent.
+ * a replayed write overwrites the same point: delivery is at-least-once and idempotent. Given an
+ * {@link EngineSampleWriter}, each writer also reports its retried requests to the {@code engine}
+ * measurement ({@code influx_write_retries}, a total since the run began).
  */
 public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
 
@@ -28,12 +26,18 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
 
     private final InfluxDbEndpoint endpoint;
     private final Duration maxBackoff;
+    private final EngineSampleWriter engineSamples;
+    private final String operator;
+    private final String run;
 
     private InfluxDbSink(Builder<T> b) {
         super(lineProtocol(b.encoder), b.maxBatchSize, b.maxInFlightRequests, b.maxBufferedRequests,
                 b.maxBatchSizeInBytes, b.maxTimeInBufferMs, b.maxRecordSizeInBytes);
         this.endpoint = b.endpoint;
         this.maxBackoff = b.maxBackoff;
+        this.engineSamples = b.engineSamples;
+        this.operator = b.operator;
+        this.run = b.run;
     }
 
     public static <T> Builder<T> builder(InfluxDbEndpoint endpoint, PointEncoder<T> encoder) {
@@ -63,6 +67,19 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
         return maxBackoff;
     }
 
+    /** Where the writers report their retries, or null. */
+    EngineSampleWriter engineSamples() {
+        return engineSamples;
+    }
+
+    String operator() {
+        return operator;
+    }
+
+    String run() {
+        return run;
+    }
+
     int maxBatchSize() {
         return getMaxBatchSize();
     }
@@ -89,26 +106,7 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
 
     @Override
     public SimpleVersionedSerializer<BufferedRequestState<String>> getWriterStateSerializer() {
-        return new AsyncSinkWriterStateSerializer<>() {
-            @Override
-            protected void serializeRequestToStream(String line, DataOutputStream out) throws IOException {
-                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(bytes.length);
-                out.write(bytes);
-            }
-
-            @Override
-            protected String deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
-                byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-
-            @Override
-            public int getVersion() {
-                return 1;
-            }
-        };
+        return new InfluxDbWriterState.Serializer();
     }
 
     /** Builder with defaults sized for thousands of points per second per writer. */
@@ -122,6 +120,9 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
         private long maxTimeInBufferMs = 1000;
         private long maxRecordSizeInBytes = 64 * 1024;
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private EngineSampleWriter engineSamples;
+        private String operator;
+        private String run;
 
         private Builder(InfluxDbEndpoint endpoint, PointEncoder<T> encoder) {
             this.endpoint = endpoint;
@@ -150,6 +151,17 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
 
         public Builder<T> maxBackoff(Duration backoff) {
             this.maxBackoff = backoff;
+            return this;
+        }
+
+        /**
+         * Each writer reports the write requests it retried since the run began to the {@code engine}
+         * measurement as {@code influx_write_retries}, tagged with {@code operator} and {@code run}.
+         */
+        public Builder<T> engineSamples(EngineSampleWriter writer, String operator, String run) {
+            this.engineSamples = writer;
+            this.operator = operator;
+            this.run = run;
             return this;
         }
 

@@ -8,10 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -21,6 +23,8 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
+import org.citytwin.jobs.engine.metrics.EngineSample;
+import org.citytwin.jobs.engine.metrics.EngineSampler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * transport errors retry the whole batch after an exponential backoff (points are idempotent,
  * so a retry that partly landed before is harmless); any other status fails the job, since it
  * means a wrong endpoint, database, credentials or encoding that retrying cannot fix, and it
- * stops the job without restarts ({@link SuppressRestartsException}).
+ * stops the job without restarts ({@link SuppressRestartsException}). Retried requests are counted
+ * since the run began (in the writer's state) and, when the sink has an engine sample writer,
+ * sampled to the {@code engine} measurement.
  */
 final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
 
@@ -41,6 +47,8 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
     private final HttpClient http;
     private final Counter pointsWritten;
     private final Counter writeRetries;
+    private final AtomicLong writeRetriesTotal = new AtomicLong();
+    private final EngineSampler sampler;
     private volatile int consecutiveFailures;
 
     InfluxDbSinkWriter(ElementConverter<T, String> converter, WriterInitContext context, InfluxDbSink<T> sink,
@@ -58,6 +66,44 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.pointsWritten = context.metricGroup().counter("influxPointsWritten");
         this.writeRetries = context.metricGroup().counter("influxWriteRetries");
+        state.forEach(s -> writeRetriesTotal.addAndGet(InfluxDbWriterState.writeRetries(s)));
+        if (sink.engineSamples() == null) {
+            this.sampler = null;
+        } else {
+            int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+            String operator = sink.operator();
+            String run = sink.run();
+            this.sampler = new EngineSampler(operator + " " + subtask, now -> List.of(new EngineSample(
+                    "influx_write_retries", "", operator, subtask, run, now, writeRetriesTotal.get())),
+                    sink.engineSamples());
+            sampler.start();
+        }
+    }
+
+    @Override
+    public List<BufferedRequestState<String>> snapshotState(long checkpointId) {
+        List<BufferedRequestState<String>> buffered = super.snapshotState(checkpointId);
+        List<BufferedRequestState<String>> states = new ArrayList<>(buffered.size());
+        if (buffered.isEmpty()) {
+            states.add(new InfluxDbWriterState(List.of(), writeRetriesTotal.get()));
+        }
+        for (int k = 0; k < buffered.size(); k++) {
+            states.add(new InfluxDbWriterState(buffered.get(k).getBufferedRequestEntries(),
+                    k == 0 ? writeRetriesTotal.get() : 0));
+        }
+        return states;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        if (sampler != null) {
+            try {
+                sampler.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -90,6 +136,7 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
         int failures = ++consecutiveFailures;
         long backoff = Math.min(maxBackoffMs, FIRST_BACKOFF_MS << Math.min(failures - 1, 20));
         writeRetries.inc();
+        writeRetriesTotal.incrementAndGet();
         LOG.warn("InfluxDB write of {} points failed ({}); retry {} in {} ms", lines.size(), why, failures, backoff);
         CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> result.retryForEntries(lines));
     }

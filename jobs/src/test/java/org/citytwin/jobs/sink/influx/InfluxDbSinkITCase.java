@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
+import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,31 @@ class InfluxDbSinkITCase {
             });
             assertThat(linesOf(server.accepted())).isEqualTo(expectedLines(30));
             assertThat(server.accepted().stream().mapToInt(r -> r.body().split("\n").length).sum()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void retriedWritesAreCountedInTheEngineMeasurement() throws Exception {
+        int refusals = 3;
+        try (EmbeddedInfluxDb influx = EmbeddedInfluxDb.start();
+                RefusingProxy proxy = new RefusingProxy(influx.url(), refusals)) {
+            influx.createDatabase("twin");
+            InfluxDbEndpoint direct = InfluxDbEndpoint.v1(influx.url(), "twin", null, null, null);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.fromData(points(30)).sinkTo(InfluxDbSink.builder(InfluxDbEndpoint.v1(proxy.url(), "twin", null, null, null),
+                            IndicatorPoint::toInfluxPoint)
+                    .maxBatchSize(10).maxBackoff(java.time.Duration.ofMillis(200))
+                    .engineSamples(new InfluxDbSampleWriter(direct), "points", "live").build());
+            env.execute("sink behind a proxy that refuses the first writes");
+
+            assertThat(proxy.refused()).isEqualTo(refusals);
+            assertThat(influx.query("twin", "SELECT count(\"value\") FROM \"indicator\"").get(0).get("count"))
+                    .as("points that landed").isEqualTo(30.0);
+            List<java.util.Map<String, Object>> retries = influx.query("twin", "SELECT last(\"value\") FROM \"engine\" "
+                    + "WHERE \"metric\" = 'influx_write_retries' AND \"operator\" = 'points' AND \"run\" = 'live'");
+            assertThat(retries).hasSize(1);
+            assertThat(retries.get(0).get("last")).as("influx_write_retries read back").isEqualTo((double) refusals);
         }
     }
 
