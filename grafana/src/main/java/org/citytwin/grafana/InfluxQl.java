@@ -1,5 +1,6 @@
 package org.citytwin.grafana;
 
+import org.citytwin.model.alert.TransitionKind;
 import org.citytwin.model.catalog.Aggregation;
 
 /**
@@ -10,6 +11,8 @@ import org.citytwin.model.catalog.Aggregation;
  */
 public final class InfluxQl {
     static final String RUN = "\"run\" = '$run'";
+    /** The {@code state} the engine writes for a firing alert. */
+    private static final String FIRING = TransitionKind.FIRING.label();
 
     private InfluxQl() {}
 
@@ -33,27 +36,28 @@ public final class InfluxQl {
 
     /**
      * How many alerts of a category are firing at the end of the time range: the last transition of
-     * each (indicator, area) up to then, however long ago, counted when it is FIRING.
+     * each (indicator, area) up to then, however long ago, counted when it is firing.
      */
     public static String firingCount(String category) {
         return "SELECT count(\"state\") AS \"firing\" FROM (" + lastStates("\"category\" = '" + category + "'", false)
-                + ") WHERE \"state\" = 'FIRING'";
+                + ") WHERE \"state\" = '" + FIRING + "'";
     }
 
     /** Firing alerts per district (for the map). */
     public static String firingByDistrict() {
         return "SELECT count(\"state\") AS \"firing\" FROM (" + lastStates("\"level\" = 'district'", false)
-                + ") WHERE \"state\" = 'FIRING' GROUP BY \"area\"";
+                + ") WHERE \"state\" = '" + FIRING + "' GROUP BY \"area\"";
     }
 
     /** Every firing alert with its value and threshold, one row per (category, indicator, area). */
     public static String firingList() {
         return "SELECT \"state\", \"value\", \"threshold\" FROM (" + lastStates(null, true)
-                + ") WHERE \"state\" = 'FIRING' GROUP BY \"category\", \"indicator\", \"area\"";
+                + ") WHERE \"state\" = '" + FIRING + "' GROUP BY \"category\", \"indicator\", \"area\"";
     }
 
     /**
-     * The last transition of each (category, indicator, area) up to the end of the time range
+     * The last transition of each alert — (category, indicator, area, severity, condition), the
+     * engine's series of one alert — up to the end of the time range
      * ({@code ${__to}}, Grafana's range end in epoch ms). No lower bound: an alert that started
      * firing before the range and is still firing has its last transition before the range. The
      * {@code alert} measurement holds transitions only, so this reads all of it that the retention
@@ -63,7 +67,7 @@ public final class InfluxQl {
         String extra = !withValues ? "" : ", last(\"value\") AS \"value\", last(\"threshold\") AS \"threshold\"";
         return "SELECT last(\"state\") AS \"state\"" + extra + " FROM \"alert\" WHERE "
                 + (condition == null ? "" : condition + " AND ") + RUN
-                + " AND time <= ${__to}ms GROUP BY \"category\", \"indicator\", \"area\"";
+                + " AND time <= ${__to}ms GROUP BY \"category\", \"indicator\", \"area\", \"severity\", \"condition\"";
     }
 
     /** Alert transitions of a category in the selected area, for annotations. */

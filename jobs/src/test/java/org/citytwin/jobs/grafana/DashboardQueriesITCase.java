@@ -22,6 +22,11 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.citytwin.model.alert.TransitionKind;
+import org.citytwin.model.alert.Severity;
+import org.citytwin.model.alert.AlertTransition;
+import org.citytwin.model.alert.AlertCondition;
+import org.citytwin.jobs.alert.AlertEvent;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.grafana.PanelQuery;
@@ -215,9 +220,11 @@ class DashboardQueriesITCase {
         return lines.toString();
     }
 
+    /** A transition as the engine writes it ({@link AlertEvent}), in line protocol. */
     private static String alert(Indicator i, String area, String level, String state, long time) {
-        return "alert,indicator=" + i.id() + ",category=" + i.category() + ",area=" + area + ",level=" + level
-                + ",severity=critical,run=live state=\"" + state + "\",value=2.5,threshold=2 " + time + "\n";
+        AlertTransition transition = new AlertTransition(AlertCondition.THRESHOLD, TransitionKind.valueOf(state),
+                Severity.CRITICAL, time, 2.5, 2, time, false);
+        return new AlertEvent(i.id(), i.category(), area, level, "live", transition).toInfluxPoint().toLineProtocol() + "\n";
     }
 
     private static List<ProducerRecord<byte[], byte[]>> records(List<SimRecord> feed) {
