@@ -330,7 +330,7 @@ class DashboardQueriesITCase {
         assertThat(byDistrict.get(1)).containsEntry("area", "310105").containsEntry("firing", (double) catalog.categories().size());
         List<Map<String, Object>> list = influx.query(DATABASE, grafana.apply(queries.get(map + 2).query()));
         assertThat(list).hasSize(3 * catalog.categories().size());
-        assertThat(list).allSatisfy(row -> assertThat(row).containsEntry("state", "FIRING"));
+        assertThat(list).allSatisfy(row -> assertThat(row).containsEntry("state", TransitionKind.FIRING.label()));
         assertThat(list.stream().map(r -> r.get("area")).distinct().sorted().toList())
                 .containsExactly("310000", "310101", "310105");
     }

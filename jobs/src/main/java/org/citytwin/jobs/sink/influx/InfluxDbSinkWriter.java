@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MailboxClosedException;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
@@ -138,7 +139,14 @@ final class InfluxDbSinkWriter<T> extends AsyncSinkWriter<T, String> {
         writeRetries.inc();
         writeRetriesTotal.incrementAndGet();
         LOG.warn("InfluxDB write of {} points failed ({}); retry {} in {} ms", lines.size(), why, failures, backoff);
-        CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> result.retryForEntries(lines));
+        CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> {
+            try {
+                result.retryForEntries(lines);
+            } catch (MailboxClosedException e) {
+                // The task ended (cancelled, failed over) before the retry: the batch comes again from the checkpoint.
+                LOG.debug("InfluxDB write retry dropped: the task has ended", e);
+            }
+        });
     }
 
     static boolean retryable(int status) {
