@@ -71,11 +71,11 @@ public final class AlertFunction extends KeyedProcessFunction<String, IndicatorP
         return point.id() + '|' + point.area() + '|' + point.run();
     }
 
-    /** True for points of indicators that have thresholds: only those reach the keyed operator. */
+    /** True for points of indicators with thresholds at the point's level: only those reach the keyed operator. */
     public static boolean hasRule(EvaluationPlan plan, IndicatorPoint point) {
         CompiledIndicator indicator = plan.indicator(point.id());
-        return indicator != null && indicator.indicator().alert() != null
-                && indicator.indicator().alert().appliesAt(AreaLevel.ofTag(point.level()));
+        Alert alert = indicator == null ? null : indicator.indicator().alert();
+        return alert != null && (alert.levels().isEmpty() || alert.appliesAt(AreaLevel.ofTag(point.level())));
     }
 
     @Override

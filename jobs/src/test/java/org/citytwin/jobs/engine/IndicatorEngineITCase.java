@@ -50,7 +50,6 @@ import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.catalog.SourceKind;
-import org.citytwin.model.catalog.Category;
 import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.plan.CompiledIndicator;
@@ -443,30 +442,8 @@ class IndicatorEngineITCase {
     /** What InfluxDB holds after a run, with every tag that does not fit the catalog or topology. */
     private static Run readBack(int parallelism, String database, String deadLetterTopic, long jobMillis)
             throws Exception {
-
-        Map<PointKey, Double> read = new HashMap<>();
-        List<String> tagErrors = new ArrayList<>();
-        // One query per category keeps each answer small; the total count proves no point is elsewhere.
-        for (Category category : CatalogLoader.load("shanghai").categories()) {
-            for (Map<String, Object> row : influx.query(database,
-                    "SELECT * FROM indicator WHERE category = '" + category.id() + "'")) {
-                PointKey key = new PointKey((String) row.get("id"), (String) row.get("area"), (Long) row.get("time"));
-                read.put(key, (Double) row.get("value"));
-                CompiledIndicator indicator = plan.indicator(key.id());
-                String level = plan.topology().level(key.area()) == null ? null
-                        : plan.topology().level(key.area()).tag();
-                if (indicator == null || !category.id().equals(indicator.category()) || !row.get("level").equals(level)
-                        || !"live".equals(row.get("run"))) {
-                    tagErrors.add(key + " has tags " + row);
-                }
-            }
-        }
-        List<Map<String, Object>> count = influx.query(database, "SELECT count(value) FROM indicator");
-        long total = count.isEmpty() ? 0 : ((Double) count.get(0).get("count")).longValue();
-        if (total != read.size()) {
-            tagErrors.add("InfluxDB holds " + total + " points, " + read.size() + " of them in catalog categories");
-        }
-        return new Run(parallelism, database, deadLetterTopic, read, tagErrors, jobMillis);
+        StoredPoints stored = StoredPoints.read(influx, database, plan);
+        return new Run(parallelism, database, deadLetterTopic, stored.points(), stored.tagErrors(), jobMillis);
     }
 
     /** The Kafka broker (feed and dead letters) is restarted once the first points landed. */

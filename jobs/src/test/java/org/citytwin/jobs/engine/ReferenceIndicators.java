@@ -536,6 +536,10 @@ final class ReferenceIndicators {
         for (WindowKey key : windows.keySet()) {
             endsByPeriod.computeIfAbsent(catalog.get(key.id).periodMs(), p -> new HashSet<>()).add(key.end);
         }
+        Map<String, Set<String>> streetsByType = new HashMap<>();
+        for (Asset asset : registry.all()) {
+            streetsByType.computeIfAbsent(asset.type(), t -> new HashSet<>()).add(asset.street());
+        }
         Set<Aggregation> zeroWhenEmpty = Set.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE);
         for (Indicator indicator : catalog.indicators()) {
             boolean windowed = indicator.source() == SourceKind.COUNTER || indicator.source() == SourceKind.EVENT;
@@ -550,9 +554,9 @@ final class ReferenceIndicators {
                 }
             }
             Set<String> registeredIn = new HashSet<>();
-            for (Asset asset : registry.all()) {
-                if (sourceTypes.contains(asset.type())) {
-                    areasOf(indicator, asset.street()).forEach(a -> registeredIn.add(a.code()));
+            for (String type : sourceTypes) {
+                for (String street : streetsByType.getOrDefault(type, Set.of())) {
+                    areasOf(indicator, street).forEach(a -> registeredIn.add(a.code()));
                 }
             }
             for (long end : endsByPeriod.getOrDefault(indicator.periodMs(), Set.of())) {

@@ -319,19 +319,27 @@ public final class CatalogLoader {
                 levels.addAll(List.of(AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET));
             }
         } else {
-            for (YamlNode l : lv.items()) {
-                try {
-                    AreaLevel level = AreaLevel.ofTag(l.text());
-                    if (!levels.contains(level)) {
-                        levels.add(level);
-                    }
-                } catch (RuntimeException e) {
-                    error(d.file, l.line(), d.id, "unknown area level '" + l.text() + "' (city, district, street)");
-                }
-            }
+            levels.addAll(levels(lv, d));
         }
         levels.sort(null);
         d.levels = levels;
+    }
+
+    /** The distinct area levels of a list, in level order; an unknown one is an error at its line. */
+    private List<AreaLevel> levels(YamlNode list, Draft d) {
+        List<AreaLevel> levels = new ArrayList<>();
+        for (YamlNode l : list.items()) {
+            try {
+                AreaLevel level = AreaLevel.ofTag(l.text());
+                if (!levels.contains(level)) {
+                    levels.add(level);
+                }
+            } catch (RuntimeException e) {
+                error(d.file, l.line(), d.id, "unknown area level '" + l.text() + "' (city, district, street)");
+            }
+        }
+        levels.sort(null);
+        return levels;
     }
 
     private boolean isCounter(String assetType, String metric) {
@@ -374,22 +382,8 @@ public final class CatalogLoader {
                 error(d.file, a.get(key).line(), d.id, "unknown alert key '" + key + "' (allowed: " + ALERT_KEYS + ")");
             }
         }
-        List<AreaLevel> levels = new ArrayList<>();
         YamlNode lv = a.get("levels");
-        if (lv != null) {
-            for (YamlNode l : lv.items()) {
-                try {
-                    AreaLevel level = AreaLevel.ofTag(l.text());
-                    if (!levels.contains(level)) {
-                        levels.add(level);
-                    }
-                } catch (RuntimeException e) {
-                    error(d.file, l.line(), d.id, "unknown area level '" + l.text() + "' (city, district, street)");
-                }
-            }
-            levels.sort(null);
-        }
-        return new Alert(direction, w, c, clear, Math.max(forMs, 0), levels);
+        return new Alert(direction, w, c, clear, Math.max(forMs, 0), lv == null ? List.of() : levels(lv, d));
     }
 
     /** An alert's levels must be levels the indicator is computed at. */

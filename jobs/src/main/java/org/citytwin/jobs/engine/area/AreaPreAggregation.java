@@ -2,7 +2,9 @@ package org.citytwin.jobs.engine.area;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -48,7 +50,7 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private transient PlanIndex index;
     private transient ZeroWindows zeroWindows;
     /** Window end → the periods whose zero windows this subtask sent for it. */
-    private transient TreeMap<Long, java.util.Set<Long>> zeroFilled;
+    private transient TreeMap<Long, Set<Long>> zeroFilled;
     /** Gauge changes by tick end, then area. */
     private transient TreeMap<Long, Map<String, Bucket<GaugeAccumulator>>> gauges;
     /** Window items by window end, then area. */
@@ -190,8 +192,8 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         if (watermark != Long.MIN_VALUE) {
             zeroFilled.headMap(watermark - allowedLatenessMs).clear(); // no item can reach those windows now
         }
-        java.util.Set<Long> filled = zeroFilled.computeIfAbsent(end, e -> new java.util.HashSet<>());
-        java.util.Set<Long> periods = new java.util.HashSet<>();
+        Set<Long> filled = zeroFilled.computeIfAbsent(end, e -> new HashSet<>());
+        Set<Long> periods = new HashSet<>();
         for (Bucket<WindowAccumulator> bucket : byArea.values()) {
             for (int group : bucket.groups()) {
                 long period = index.groupSource(group).periodMs();
