@@ -16,7 +16,11 @@ import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
  * flink-connector-base's async sink: buffered entries are part of checkpoints and flushed before
  * a checkpoint completes, failed requests are retried with backoff and a full buffer
  * backpressures the job instead of dropping points. Points carry their own timestamp and tags, so
- * a replayed write overwrites the same point: delivery is at-least-once and idempotent. Given an
+ * a replayed write overwrites the same point: delivery is at-least-once and idempotent. A point
+ * can be written more than once with different values (a window corrected by a late record, a
+ * formula re-evaluated), and the last one written must be the one InfluxDB keeps: each writer has
+ * one request in flight, and a retried batch goes again before any later one, so the writes of a
+ * series land in the order the engine emitted them. Given an
  * {@link EngineSampleWriter}, each writer also reports its retried requests to the {@code engine}
  * measurement ({@code influx_write_retries}, a total since the run began).
  */
@@ -114,7 +118,7 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
         private final InfluxDbEndpoint endpoint;
         private final PointEncoder<T> encoder;
         private int maxBatchSize = 5000;
-        private int maxInFlightRequests = 4;
+        private int maxInFlightRequests = 1;
         private int maxBufferedRequests = 50_000;
         private long maxBatchSizeInBytes = 4L * 1024 * 1024;
         private long maxTimeInBufferMs = 1000;
@@ -131,11 +135,6 @@ public final class InfluxDbSink<T> extends AsyncSinkBase<T, String> {
 
         public Builder<T> maxBatchSize(int points) {
             this.maxBatchSize = points;
-            return this;
-        }
-
-        public Builder<T> maxInFlightRequests(int requests) {
-            this.maxInFlightRequests = requests;
             return this;
         }
 

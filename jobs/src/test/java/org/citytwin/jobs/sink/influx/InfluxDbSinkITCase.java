@@ -115,6 +115,31 @@ class InfluxDbSinkITCase {
     }
 
     @Test
+    void theLastVersionOfAPointWrittenIsTheOneInfluxDbKeepsEvenWhenAnEarlierWriteIsRetried() throws Exception {
+        // One point written 40 times with growing values, as a window corrected by late records is:
+        // the first write is refused and retried. Had a later version landed before that retry,
+        // InfluxDB would keep the stale first value.
+        int versions = 40;
+        List<IndicatorPoint> corrections = new ArrayList<>();
+        for (int v = 1; v <= versions; v++) {
+            corrections.add(new IndicatorPoint("water supply load", "water_supply", "310101", "district", "live",
+                    1_767_225_600_000L, v));
+        }
+        try (EmbeddedInfluxDb influx = EmbeddedInfluxDb.start(); RefusingProxy proxy = new RefusingProxy(influx.url(), 1)) {
+            influx.createDatabase("twin");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.fromData(corrections).sinkTo(InfluxDbSink.builder(InfluxDbEndpoint.v1(proxy.url(), "twin", null, null, null),
+                    IndicatorPoint::toInfluxPoint).maxBatchSize(1).maxBackoff(java.time.Duration.ofMillis(200)).build());
+            env.execute("versions of one point, the first write refused once");
+
+            assertThat(proxy.refused()).isEqualTo(1);
+            assertThat(influx.query("twin", "SELECT \"value\" FROM \"indicator\"")).singleElement()
+                    .satisfies(row -> assertThat(row.get("value")).as("the value InfluxDB kept").isEqualTo((double) versions));
+        }
+    }
+
+    @Test
     void aRejectedBatchFailsTheJobWithTheServersAnswer() throws Exception {
         try (RecordingHttpServer server = new RecordingHttpServer(n -> 401)) {
             assertThatThrownBy(() -> runJob(InfluxDbEndpoint.v1(server.url(), "twin", null, null, null), 5))
