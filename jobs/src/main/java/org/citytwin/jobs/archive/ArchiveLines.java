@@ -82,6 +82,6 @@ public final class ArchiveLines extends SimpleStreamFormat<FeedRecord> {
 
     @Override
     public TypeInformation<FeedRecord> getProducedType() {
-        return TypeInformation.of(FeedRecord.class);
+        return org.citytwin.jobs.engine.source.FeedRecordSerializer.TYPE;
     }
 }

@@ -20,6 +20,7 @@ import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.engine.source.FeedRecord;
+import org.citytwin.jobs.engine.source.FeedRecordSerializer;
 import org.citytwin.jobs.engine.source.FeedSplitter;
 import org.citytwin.jobs.engine.source.FeedWatermarks;
 import org.citytwin.jobs.engine.twin.Contribution;
@@ -103,7 +104,8 @@ public final class IndicatorJob {
                 .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
                 .uid("feed-source")
                 .keyBy(FeedSplitter.PARTITION, Types.INT)
-                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis()))
+                .returns(FeedRecordSerializer.TYPE).name("validate").uid("validate");
 
         if (archive != null) {
             accepted.sinkTo(archive).name("feed archive").uid("archive-sink");
