@@ -1,6 +1,7 @@
 package org.citytwin.jobs.archive;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.SourceSplit;
@@ -13,7 +14,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * in written order, and how far they were read (the file, and the lines of it already read). Like a
  * Kafka partition split, it is read in order and has its own watermark.
  */
-public final class ArchiveSplit implements SourceSplit {
+public final class ArchiveSplit implements SourceSplit, Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int partition;
     private final List<String> files;
