@@ -57,11 +57,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * timestamp, as InfluxDB holds them, and its dead letters per reason the live run's; the live run's
  * points and dead letters equal those of the independent reference ({@link ReferenceIndicators}).
  *
- * <p>The partitions drift apart live by far more than the allowed lateness: the live source reads
- * the records a fetch brought of one partition before the next one's, so a partition's 12 minutes
- * can be read before another's first. An archive read as one clock (as before the partition
- * directories) judges the behind partition's records LATE against the one ahead; read per
- * partition, with a watermark each, it decides as live did.
+ * <p>Live, the source reads the partitions far apart in event time (a partition's records come in
+ * fetches, and the four are not read in step), more than the allowed lateness. An archive read as
+ * one clock, as before the partition directories, judges the partition behind against the one
+ * ahead (this test's archive replay then had 453 dead letters instead of 35, and 25,742 points
+ * differed); read per partition, with a watermark each, it decides as live did.
  */
 class ReplayCommandITCase {
 
