@@ -101,7 +101,8 @@ public final class IndicatorJob {
         long lateness = timing.allowedLateness().toMillis();
 
         SingleOutputStreamOperator<FeedRecord> accepted = env
-                .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
+                .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed",
+                        FeedRecordSerializer.TYPE)
                 .uid("feed-source")
                 .keyBy(FeedSplitter.PARTITION, Types.INT)
                 .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis()))
