@@ -12,6 +12,7 @@ import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.engine.area.AreaFunction;
 import org.citytwin.jobs.engine.area.AreaPreAggregation;
+import org.citytwin.jobs.engine.area.AreaStateSerializers;
 import org.citytwin.jobs.engine.area.GaugePartial;
 import org.citytwin.jobs.engine.area.WindowPartial;
 import org.citytwin.jobs.engine.metrics.CheckpointTiming;
@@ -113,7 +114,7 @@ public final class IndicatorJob {
                 .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
 
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
-                .transform("area pre-aggregation", TypeInformation.of(GaugePartial.class), new AreaPreAggregation(plan, registry, lateness))
+                .transform("area pre-aggregation", AreaStateSerializers.GAUGE_PARTIALS, new AreaPreAggregation(plan, registry, lateness))
                 .uid("area-partials");
         DataStream<WindowPartial> windowPartials = gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS);
 

@@ -91,7 +91,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", IntSerializer.INSTANCE,
                 AreaStateSerializers.Gauges.INSTANCE));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
-                TypeInformation.of(GaugePartial.class)));
+                AreaStateSerializers.GaugePartials.INSTANCE));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", LongSerializer.INSTANCE,
