@@ -81,6 +81,9 @@ class TwinLauncherITCase {
         Path err = work.resolve("demo-err.txt");
         Process demo = new ProcessBuilder(LAUNCHER.toString(), "demo", "--scale", "0.01", "--hours", "1")
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        // Should this JVM be stopped mid-test (the demo and its influxd would outlive it otherwise).
+        Thread stopDemo = new Thread(demo::destroy);
+        Runtime.getRuntime().addShutdownHook(stopDemo);
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             Matcher read = null;
@@ -101,6 +104,7 @@ class TwinLauncherITCase {
                     "City: Shanghai 上海, ");
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C: the demo's shutdown hook cancels the job and stops the services
+            Runtime.getRuntime().removeShutdownHook(stopDemo);
         }
         assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(out)).contains("The demo's InfluxDB (http://127.0.0.1:");
