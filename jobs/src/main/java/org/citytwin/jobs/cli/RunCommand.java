@@ -117,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Adds the engine, as the options describe it ({@link org.citytwin.jobs.config.TwinConfig#requireForRun} passed), to the environment. */
-    static void build(StreamExecutionEnvironment env, Configuration options, Map<String, String> environment,
+    public static void build(StreamExecutionEnvironment env, Configuration options, Map<String, String> environment,
             boolean bounded) {
         EngineInputs engine = EngineInputs.load(options);
         String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code twin grafana --out DIR} writes exactly the dashboards committed under {@code grafana/}. */
 class GrafanaCommandTest {
@@ -25,7 +24,7 @@ class GrafanaCommandTest {
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new TwinCli()).execute("grafana", "--out", out.toString());
+            code = TwinCli.commandLine().execute("grafana", "--out", out.toString());
         } finally {
             System.setOut(original);
         }

@@ -3,7 +3,6 @@ package org.citytwin.jobs.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 
 /** Runs a {@code twin} command as a user would and captures its exit code and output. */
 final class TwinCommandLine {
@@ -21,7 +20,7 @@ final class TwinCommandLine {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = new CommandLine(new TwinCli()).execute(args);
+            int code = TwinCli.commandLine().execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(originalOut);

@@ -24,9 +24,11 @@ import java.util.Map;
 
 /**
  * The catalog compiled for the engine: slots (one per indicator, found by id), a routing table from
- * (asset type, metric) and (asset type, event kind) to the slots that read it, and the derived slots
- * in dependency order. Handling one record touches only its routed slots, whatever the catalog size.
- * A plain value: serializable, so a running job can hold it and later swap it.
+ * (asset type, metric) and (asset type, event kind) to the slots that read it, the inputs of each
+ * formula and the derived slots in dependency order (both from one compilation of each formula).
+ * Handling one record touches only its routed slots, whatever the catalog size. A plain value:
+ * serializable, so a running job can hold it and later swap it. {@link PlanIndex} is what the
+ * engine's operators derive from it.
  */
 public final class EvaluationPlan implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -38,18 +40,20 @@ public final class EvaluationPlan implements Serializable {
     private final Map<String, Integer> slotById;
     private final Map<String, int[]> readingRoutes;
     private final Map<String, int[]> eventRoutes;
+    private final int[][] formulaInputs;
     private final int[] derivedOrder;
     private transient boolean linked;
 
     private EvaluationPlan(AssetTypes types, CityTopology topology, CompiledIndicator[] slots,
                            Map<String, Integer> slotById, Map<String, int[]> readingRoutes,
-                           Map<String, int[]> eventRoutes, int[] derivedOrder) {
+                           Map<String, int[]> eventRoutes, int[][] formulaInputs, int[] derivedOrder) {
         this.types = types;
         this.topology = topology;
         this.slots = slots;
         this.slotById = slotById;
         this.readingRoutes = readingRoutes;
         this.eventRoutes = eventRoutes;
+        this.formulaInputs = formulaInputs;
         this.derivedOrder = derivedOrder;
         link();
     }
@@ -93,26 +97,34 @@ public final class EvaluationPlan implements Serializable {
                     derived.add(i);
             }
         }
+        // Each formula's references, once: the slots it reads (in the formula's order) give both its
+        // inputs and the dependency order of the derived slots.
+        ex.declareIndicators(byId.keySet());
+        int[][] references = new int[slots.length][];
+        int[][] inputs = new int[slots.length][];
+        for (int d : derived) {
+            references[d] = ex.compileFormula(slots[d].indicator().formula()).references().stream()
+                    .map(byId::get).filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).toArray();
+            inputs[d] = java.util.Arrays.stream(references[d]).sorted().distinct().toArray();
+        }
         // Derived slots in dependency order (the catalog validated there is no cycle).
         List<Integer> ordered = new ArrayList<>();
         java.util.Set<Integer> done = new java.util.HashSet<>();
-        ex.declareIndicators(byId.keySet());
         for (int d : derived) {
-            order(d, slots, byId, ex, done, ordered);
+            order(d, slots, references, done, ordered);
         }
-        return new EvaluationPlan(types, topology, slots, byId, freeze(readings), freeze(events),
+        return new EvaluationPlan(types, topology, slots, byId, freeze(readings), freeze(events), inputs,
                 ordered.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static void order(int d, CompiledIndicator[] slots, Map<String, Integer> byId, Expressions ex,
-                              java.util.Set<Integer> done, List<Integer> out) {
+    private static void order(int d, CompiledIndicator[] slots, int[][] references, java.util.Set<Integer> done,
+                              List<Integer> out) {
         if (!done.add(d)) {
             return;
         }
-        for (String ref : ex.compileFormula(slots[d].indicator().formula()).references()) {
-            Integer r = byId.get(ref);
-            if (r != null && slots[r].source() == SourceKind.DERIVED) {
-                order(r, slots, byId, ex, done, out);
+        for (int r : references[d]) {
+            if (slots[r].source() == SourceKind.DERIVED) {
+                order(r, slots, references, done, out);
             }
         }
         out.add(d);
@@ -206,6 +218,9 @@ public final class EvaluationPlan implements Serializable {
 
     /** Derived (formula) slots, each after the derived slots it reads. */
     public int[] derivedOrder() { return derivedOrder.clone(); }
+
+    /** The slots a formula slot reads, ascending; null for a slot without a formula ({@link PlanIndex#formulaInputs}). */
+    int[] formulaInputs(int slot) { return formulaInputs[slot]; }
 
     public AssetTypes assetTypes() { return types; }
 

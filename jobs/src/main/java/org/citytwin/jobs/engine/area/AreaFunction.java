@@ -19,13 +19,13 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.citytwin.jobs.engine.IndicatorPoint;
-import org.citytwin.jobs.engine.PlanIndex;
 import org.citytwin.jobs.engine.metrics.EngineCounters;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.model.asset.FixedPoint;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.plan.PlanIndex;
 import org.citytwin.model.topology.AreaLevel;
 
 /**

@@ -11,11 +11,11 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import org.citytwin.jobs.engine.PlanIndex;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.twin.Contribution;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.plan.PlanIndex;
 import org.citytwin.model.topology.Area;
 
 /**

@@ -5,13 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.citytwin.jobs.engine.PlanIndex;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.plan.PlanIndex;
 import org.citytwin.model.topology.Area;
 
 /**

@@ -16,7 +16,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.citytwin.jobs.engine.PlanIndex;
 import org.citytwin.jobs.engine.metrics.EngineCounters;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.jobs.engine.registry.RegistryRef;
@@ -33,6 +32,7 @@ import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.event.Rejection;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
+import org.citytwin.model.plan.PlanIndex;
 
 /**
  * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.cli;
+package org.citytwin.tools;
 
 import java.io.IOException;
 import java.nio.file.Files;

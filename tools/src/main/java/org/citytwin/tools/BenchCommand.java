@@ -1,10 +1,9 @@
-package org.citytwin.jobs.cli;
+package org.citytwin.tools;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,11 +11,13 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedKafka;
-import org.citytwin.jobs.engine.source.FeedSources;
+import org.citytwin.jobs.cli.RunCommand;
+import org.citytwin.jobs.cli.ToolCommand;
 import org.citytwin.jobs.engine.IndicatorJob;
+import org.citytwin.jobs.engine.registry.RegistryRef;
+import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
 import org.citytwin.model.sim.FeedWriter;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the engine's records/s against a parse-only baseline (medians of --runs).")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements ToolCommand {
 
     @Option(names = "--scale", defaultValue = "0.2", description = "City size (1.0 ≈ 55k assets; default: ${DEFAULT-VALUE}).")
     double scale;

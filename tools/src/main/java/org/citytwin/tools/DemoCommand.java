@@ -1,4 +1,4 @@
-package org.citytwin.jobs.cli;
+package org.citytwin.tools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +22,8 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
+import org.citytwin.jobs.cli.RunCommand;
+import org.citytwin.jobs.cli.ToolCommand;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.engine.metrics.EngineSample;
 import org.citytwin.model.asset.AssetTypes;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the engine on embedded Kafka and InfluxDB with a simulated Shanghai feed (演示).")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements ToolCommand {
 
     private static final String FEED_TOPIC = "city-feed";
     private static final String DEAD_LETTER_TOPIC = "city-feed-dead-letters";

@@ -1,4 +1,4 @@
-package org.citytwin.jobs.cli;
+package org.citytwin.tools;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
@@ -27,6 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
+import org.citytwin.jobs.cli.RunCommand;
+import org.citytwin.jobs.cli.ToolCommand;
 import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinConfig;
 import org.citytwin.jobs.engine.metrics.EngineSample;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Run the engine for a long time under repeated faults and check it against an unfaulted re-run.")
-public final class SoakCommand implements Callable<Integer> {
+public final class SoakCommand implements ToolCommand {
 
     private static final String FEED = "soak-feed";
     private static final String LIVE = "soak";

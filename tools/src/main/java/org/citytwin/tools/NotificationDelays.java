@@ -1,4 +1,4 @@
-package org.citytwin.jobs.cli;
+package org.citytwin.tools;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,17 +1,13 @@
-package org.citytwin.jobs.engine;
+package org.citytwin.model.plan;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.catalog.Aggregation;
-import org.citytwin.model.catalog.Expressions;
 import org.citytwin.model.catalog.SourceKind;
-import org.citytwin.model.plan.CompiledIndicator;
-import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.AreaLevel;
 
 /**
@@ -64,12 +60,6 @@ public final class PlanIndex {
         for (int s = 0; s < plan.size(); s++) {
             dependentLists.add(new ArrayList<>());
         }
-        Expressions expressions = new Expressions(plan.assetTypes());
-        Set<String> ids = new LinkedHashSet<>();
-        for (int s = 0; s < plan.size(); s++) {
-            ids.add(plan.slot(s).id());
-        }
-        expressions.declareIndicators(ids);
         for (int s = 0; s < plan.size(); s++) {
             CompiledIndicator indicator = plan.slot(s);
             for (AreaLevel level : indicator.levels()) {
@@ -82,8 +72,7 @@ public final class PlanIndex {
                 gcd = gcd(gcd, indicator.periodMs());
             }
             if (indicator.source() == SourceKind.DERIVED) {
-                formulaInputs[s] = expressions.compileFormula(indicator.indicator().formula()).references().stream()
-                        .mapToInt(plan::slotOf).filter(i -> i >= 0).sorted().distinct().toArray();
+                formulaInputs[s] = plan.formulaInputs(s);
                 for (int input : formulaInputs[s]) {
                     dependentLists.get(input).add(s);
                 }
