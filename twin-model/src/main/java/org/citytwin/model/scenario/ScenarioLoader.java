@@ -73,13 +73,13 @@ public final class ScenarioLoader {
             throw new ScenarioException(List.of(file + ":" + root.line() + ": a scenario is a map (scenario, start, duration, readings, events)"));
         }
         String where = file + ":" + root.line() + ": ";
-        unknownKeys(root, TOP, file, "", errors);
         String id = root.text("scenario", null);
         if (id == null || !ID.matcher(id).matches()) {
             errors.add(where + "'scenario' must name the scenario (letters, digits, '-' and '_'), e.g. scenario: typhoon");
             id = "?";
         }
         String label = "scenario " + id + ": ";
+        unknownKeys(root, TOP, file, label, errors);
         double seed = root.number("seed", 1);
         if (!(seed == Math.rint(seed)) || Math.abs(seed) > 1e15) {
             errors.add(at(file, root.get("seed")) + label + "seed must be a whole number");
@@ -127,7 +127,7 @@ public final class ScenarioLoader {
             errors.add(where + label + "adds nothing: give 'readings' or 'events'");
         }
         if (!errors.isEmpty()) {
-            throw new ScenarioException(errors);
+            throw new ScenarioException(byLine(errors, file));
         }
         return new Scenario(file, id, root.text("zh", id), root.text("en", id), (long) seed, startOffset, startAt,
                 duration, readings, events);
@@ -418,6 +418,21 @@ public final class ScenarioLoader {
                         + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
+    }
+
+    /** The errors in the order of their lines (stable: one line's errors stay in the order found). */
+    private static List<String> byLine(List<String> errors, String file) {
+        List<String> sorted = new ArrayList<>(errors);
+        sorted.sort(java.util.Comparator.comparingInt(e -> {
+            String rest = e.substring(file.length() + 1);
+            int colon = rest.indexOf(':');
+            try {
+                return Integer.parseInt(rest.substring(0, colon));
+            } catch (RuntimeException notALine) {
+                return 0;
+            }
+        }));
+        return sorted;
     }
 
     private static String at(String file, YamlNode n) {
