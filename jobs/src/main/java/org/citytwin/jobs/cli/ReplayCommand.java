@@ -38,6 +38,7 @@ import org.citytwin.jobs.replay.ReplayDeserializer;
 import org.citytwin.jobs.replay.ReplayProgress;
 import org.citytwin.jobs.replay.ReplayRange;
 import org.citytwin.jobs.replay.ScenarioFeed;
+import org.citytwin.jobs.replay.TopicPartitions;
 import org.citytwin.jobs.replay.SelectedPoints;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbDatabase;
@@ -120,7 +121,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     System.err.println("twin replay: " + outside);
                     return 2;
                 }
-                overlay = new ScenarioFeed(loaded, engine.types(), engine.topology(), engine.registry().resolve(), range);
+                int partitions = source.get(0).equals("kafka") ? TopicPartitions.of(
+                        options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS), options.get(TwinOptions.FEED_TOPIC)) : 1;
+                overlay = new ScenarioFeed(loaded, engine.types(), engine.topology(), engine.registry().resolve(), range,
+                        partitions);
                 overlayRecords = overlay.records().size();
                 System.err.printf("twin: scenario '%s' (%s): %,d overlay records%n", loaded.id(), scenario, overlayRecords);
             } catch (ScenarioException e) {
@@ -128,6 +132,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 return 2;
             } catch (java.io.UncheckedIOException e) {
                 System.err.println("twin replay: cannot read the scenario " + scenario + ": " + e.getCause());
+                return 2;
+            } catch (IllegalStateException e) {
+                System.err.println("twin replay: " + e.getMessage());
                 return 2;
             }
         }

@@ -48,8 +48,9 @@ public final class ReplayDeserializer implements KafkaRecordDeserializationSchem
         feed.deserialize(record, new Collector<>() {
             @Override
             public void collect(FeedRecord parsed) {
-                if (parsed.accepted() && scenario != null && record.partition() == ScenarioFeed.PARTITION) {
-                    scenario.upTo(parsed.event().time(), overlay -> feed.deserialize(overlay, inPeriod(overlay, out)));
+                if (parsed.accepted() && scenario != null) {
+                    scenario.upTo(record.partition(), parsed.event().time(),
+                            overlay -> feed.deserialize(overlay, inPeriod(overlay, out)));
                 }
                 inPeriod(record, out).collect(parsed);
             }

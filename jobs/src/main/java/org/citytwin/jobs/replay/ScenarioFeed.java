@@ -3,11 +3,14 @@ package org.citytwin.jobs.replay;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
@@ -19,35 +22,36 @@ import org.citytwin.model.sim.SimRecord;
 import org.citytwin.model.topology.CityTopology;
 
 /**
- * A scenario's synthetic records, merged into the replayed feed by the reader: each is handed to the
- * feed's parser just before the first record of partition {@link #PARTITION} (the archive's only
- * one) whose event time is at or after its own, so it joins that partition in event-time order and
- * is never LATE, and the partition's history records meet the watermarks they met live. The
- * records are made again where the reader opens, from the scenario and a snapshot of the
- * registry's assets of the scenario's types taken when the replay starts, so they are the same
- * records the summary counts.
+ * A scenario's synthetic records, merged into the replayed feed by the reader: each goes to the
+ * partition its asset's records are in (Kafka's default partitioner over the asset id, the feed's
+ * key; the archive has one partition) and is handed to the feed's parser just before the first
+ * record of that partition whose event time is at or after its own. So it joins the partition in
+ * event-time order, is never LATE, and history's records are decided as without it. The records
+ * are made again where the reader opens, from the scenario and a snapshot of the registry's assets
+ * of the scenario's types taken when the replay starts, so they are the records the summary counts.
  */
 public final class ScenarioFeed implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    /** The feed partition the overlay joins. */
-    public static final int PARTITION = 0;
 
     private final Scenario scenario;
     private final AssetTypes types;
     private final CityTopology topology;
     private final AssetRegistry assets;
     private final ReplayRange range;
-    private transient ArrayDeque<SimRecord> pending;
+    private final int partitions;
+    private transient Map<Integer, ArrayDeque<SimRecord>> pending;
     private transient long offset;
 
+    /** @param partitions the feed's partitions (1 for the archive) */
     public ScenarioFeed(Scenario scenario, AssetTypes types, CityTopology topology, AssetRegistry registry,
-            ReplayRange range) {
+            ReplayRange range, int partitions) {
         this.scenario = scenario;
         this.types = types;
         this.topology = topology;
         this.assets = snapshot(scenario, registry);
         this.range = range;
+        this.partitions = partitions;
     }
 
     /** The overlay's records, in event-time order. */
@@ -61,15 +65,27 @@ public final class ScenarioFeed implements Serializable {
     }
 
     void open() {
-        pending = new ArrayDeque<>(records());
+        pending = new HashMap<>();
+        for (SimRecord r : records()) {
+            pending.computeIfAbsent(partitionOf(r.key()), p -> new ArrayDeque<>()).add(r);
+        }
         offset = 0;
     }
 
-    /** Hands on, as feed records to parse, the overlay's records not yet handed on with event time up to {@code time}. */
-    void upTo(long time, Consumer<ConsumerRecord<byte[], byte[]>> out) {
-        while (!pending.isEmpty() && pending.peek().time() <= time) {
-            SimRecord r = pending.poll();
-            out.accept(new ConsumerRecord<>(topic(), PARTITION, offset++, r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+    /** The partition of an asset's records: Kafka's default partitioner over the key (the asset id). */
+    int partitionOf(String assetId) {
+        return Utils.toPositive(Utils.murmur2(assetId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Hands on, as feed records of {@code partition} to parse, the overlay's records of that partition
+     * not yet handed on with event time up to {@code time}.
+     */
+    void upTo(int partition, long time, Consumer<ConsumerRecord<byte[], byte[]>> out) {
+        ArrayDeque<SimRecord> queue = pending.get(partition);
+        while (queue != null && !queue.isEmpty() && queue.peek().time() <= time) {
+            SimRecord r = queue.poll();
+            out.accept(new ConsumerRecord<>(topic(), partition, offset++, r.key().getBytes(StandardCharsets.UTF_8), r.json()));
         }
     }
 
