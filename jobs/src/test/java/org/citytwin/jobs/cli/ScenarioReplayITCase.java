@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code twin replay --scenario}: a simulated 20 minutes on a feed topic of two partitions is replayed
+ * {@code twin replay --scenario}: a simulated 15 minutes on a feed topic of two partitions is replayed
  * from Kafka twice, without and with a typhoon-like overlay over two districts (hourly rainfall
  * peaking at 85 mm, flooding calls, feeder trips). The overlay's effect on the indicators is
  * computed here from the generator's records alone: the districts' rainfall maximum is the
@@ -59,7 +59,7 @@ class ScenarioReplayITCase {
     static final MiniClusterExtension FLINK = TwinMiniCluster.twoTaskManagers();
 
     private static final long START = Instant.parse("2025-07-01T02:00:00Z").toEpochMilli();
-    private static final long DURATION = 20 * 60_000;
+    private static final long DURATION = 15 * 60_000;
     private static final String FROM = Instant.ofEpochMilli(START).toString();
     private static final String TO = Instant.ofEpochMilli(START + DURATION).toString();
     private static final String TOPIC = "city-feed";
@@ -90,7 +90,7 @@ class ScenarioReplayITCase {
         topology = CityTopology.load("shanghai");
         catalog = CatalogLoader.load("shanghai");
         // No simulated rainstorm in the period: the rain is the overlay's.
-        CitySimulator simulator = new CitySimulator(types, topology, CitySimulator.options().seed(21).scale(0.04)
+        CitySimulator simulator = new CitySimulator(types, topology, CitySimulator.options().seed(29).scale(0.03)
                 .badShare(0.01).start(START).duration(DURATION).stormAt(START + 10 * 86_400_000L, 3_600_000));
         registry = simulator.registry();
         registry.write(work.resolve("registry.jsonl"));
@@ -110,8 +110,8 @@ class ScenarioReplayITCase {
         Files.writeString(file, """
                 scenario: typhoon-it
                 seed: 11
-                start: 2m
-                duration: 15m
+                start: 1m
+                duration: 12m
                 districts: ["%s", "%s"]
                 readings:
                   - {asset: rain_gauge, metric: rainfall_1h, from: 0.5, to: 85, shape: peak, every: 1m}
@@ -144,7 +144,7 @@ class ScenarioReplayITCase {
     @Test
     void theSummaryCountsTheOverlayRecordsAndEachOfThemWasReadAndAccepted() {
         assertThat(calm.group(2)).isNull();
-        assertThat(number(typhoon.group(2))).isEqualTo(overlay.size()).isGreaterThan(100);
+        assertThat(number(typhoon.group(2))).isEqualTo(overlay.size()).isGreaterThan(50);
         assertThat(typhoon.group(3)).isEqualTo("typhoon-it");
         assertThat(number(typhoon.group(1))).isEqualTo(number(calm.group(1)) + overlay.size());
         assertThat(number(typhoon.group(4))).as("dead letters").isEqualTo(number(calm.group(4)));
@@ -164,7 +164,7 @@ class ScenarioReplayITCase {
                 }
             }
         }
-        assertThat(expected).hasSizeGreaterThan(2 * 3);
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(2 * 4); // 2 ticks × 2 districts and at least 2 streets
         Map<String, Double> actual = new TreeMap<>();
         expected.keySet().forEach(key -> actual.put(key, typhoonPoints.get(key)));
         assertThat(actual).isEqualTo(expected);
@@ -172,7 +172,7 @@ class ScenarioReplayITCase {
         double critical = catalog.get("rain_hourly_total_max").alert().critical();
         double warning = catalog.get("rain_hourly_total_max").alert().warning();
         for (String district : districts) {
-            String peak = "rain_hourly_total_max|" + district + "|" + (START + 10 * 60_000);
+            String peak = "rain_hourly_total_max|" + district + "|" + (START + 5 * 60_000); // 4 of the 12 minutes: 0.75 of the peak
             assertThat(typhoonPoints.get(peak)).as(peak).isGreaterThan(critical);
             assertThat(calmPoints.get(peak)).as(peak + " without the overlay").isLessThan(warning);
         }
