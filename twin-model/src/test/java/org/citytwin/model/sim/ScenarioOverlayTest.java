@@ -135,7 +135,7 @@ class ScenarioOverlayTest {
 
     @Test
     void everyRecordParsesHasItsOwnIdAndTheRecordsAreInTimeOrder() throws IOException {
-        CitySimulator sim = new CitySimulator(TYPES, TOPO, CitySimulator.options().seed(3).scale(0.02));
+        CitySimulator sim = new CitySimulator(TYPES, TOPO, CitySimulator.options().seed(3).scale(0.05));
         Scenario typhoon = new ScenarioLoader(TYPES, TOPO).load(Path.of("../scenarios/typhoon.yaml"));
         long from = FROM;
         long to = from + 14 * 3_600_000L;
