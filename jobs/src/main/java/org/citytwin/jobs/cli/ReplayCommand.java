@@ -2,6 +2,7 @@ package org.citytwin.jobs.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +131,7 @@ public final class ReplayCommand implements Callable<Integer> {
             } catch (ScenarioException e) {
                 System.err.println(e.getMessage());
                 return 2;
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 System.err.println("twin replay: cannot read the scenario " + scenario + ": " + e.getCause());
                 return 2;
             } catch (IllegalStateException e) {
@@ -192,7 +193,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Long points = result.getAccumulatorResult(SelectedPoints.POINTS_WRITTEN);
         System.out.printf("replay '%s' %s - %s: %,d records%s, %,d points written (corrections included), %,d dead letters (%s), wall %.1f s, %.1f× real time%n",
                 run, from, to, records, overlay == null ? "" : String.format(" (%,d of them overlay records added by scenario '%s')",
-                        overlayRecords, overlay.topic().substring("scenario:".length())),
+                        overlayRecords, overlay.name()),
                 points == null ? 0 : points, deadLettered, deadLetters, seconds, range.millis() / 1000.0 / seconds);
         return 0;
     }

@@ -59,6 +59,11 @@ public final class ScenarioFeed implements Serializable {
         return new ScenarioOverlay(scenario, types, topology, assets).records(range.from(), range.to());
     }
 
+    /** The scenario's name. */
+    public String name() {
+        return scenario.id();
+    }
+
     /** The topic name the overlay's records carry (it names them in dead letters). */
     public String topic() {
         return "scenario:" + scenario.id();
