@@ -10,13 +10,14 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.citytwin.jobs.engine.source.FeedRecord;
 
 /**
- * Puts each archived record in the hour directory ({@code yyyy-MM-dd/HH}, UTC) of its partition's
- * event-time clock when it was read: the partition watermark the record met (for a partition's
- * first record, its own time less the out-of-orderness). That clock never goes back within a
- * partition, so reading the hours in order gives each partition's records in the order the engine
- * read them, and a record that was LATE live is late again on replay (bucketed by its own time, a
- * record 10 minutes late would land in an earlier hour and be read before the records that made it
- * late).
+ * Puts each archived record in the directory of its Kafka partition ({@code partition-N}) in the
+ * hour directory ({@code yyyy-MM-dd/HH}, UTC) of that partition's event-time clock when it was read:
+ * the partition watermark the record met (for a partition's first record, its own time less the
+ * out-of-orderness). That clock never goes back within a partition, so reading a partition's hours
+ * in order gives its records in the order the engine read them, and a record that was LATE live is
+ * late again on replay (bucketed by its own time, a record 10 minutes late would land in an earlier
+ * hour and be read before the records that made it late). One partition's records reach one writer
+ * (the archive sink follows the splitter, keyed by partition), so its files never mix partitions.
  */
 public final class ArchiveHours implements BucketAssigner<FeedRecord, String> {
 
@@ -31,7 +32,12 @@ public final class ArchiveHours implements BucketAssigner<FeedRecord, String> {
 
     @Override
     public String getBucketId(FeedRecord record, Context context) {
-        return directory(clock(record, maxOutOfOrdernessMs));
+        return bucket(clock(record, maxOutOfOrdernessMs), record.partition());
+    }
+
+    /** The directory, relative to the archive root, of a partition's records in the hour of an event time. */
+    static String bucket(long eventTime, int partition) {
+        return directory(eventTime) + "/" + ArchiveFiles.PARTITION_PREFIX + partition;
     }
 
     /** The event-time clock of a record's partition when it was read. */
@@ -52,6 +58,6 @@ public final class ArchiveHours implements BucketAssigner<FeedRecord, String> {
 
     @Override
     public String toString() {
-        return "ArchiveHours{yyyy-MM-dd/HH of the partition clock}";
+        return "ArchiveHours{yyyy-MM-dd/HH of the partition clock/partition-N}";
     }
 }

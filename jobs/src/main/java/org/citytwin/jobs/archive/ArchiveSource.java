@@ -1,8 +1,7 @@
 package org.citytwin.jobs.archive;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -10,31 +9,32 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.FileSourceSplit;
-import org.apache.flink.connector.file.src.PendingSplitsCheckpoint;
-import org.apache.flink.connector.file.src.reader.StreamFormat;
-import org.apache.flink.core.fs.Path;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.citytwin.jobs.engine.source.FeedRecord;
 
 /**
- * Archive files read back one after the other in written order ({@link ArchiveFiles}), all by
- * the source's first subtask (the others finish at once): the engine then meets each partition's
- * records in the order it read them live. Flink's {@link FileSource} reads the files (gzip,
- * checkpointed read positions); only the order of the files is this class's own.
+ * The archived feed as a bounded source that reads like the live Kafka source: one split per Kafka
+ * partition ({@link ArchiveFiles}), read in the order it was written, with its own watermark
+ * ({@link ArchiveReader}), and its records carry their Kafka partition, so the engine keys, stamps
+ * and decides them as it did live. Partition {@code p} goes to subtask {@code p mod parallelism},
+ * all of a subtask's partitions when it registers (a partition handed out later could find its
+ * subtask's watermark already past it).
  */
-public final class ArchiveSource implements Source<FeedRecord, FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> {
+public final class ArchiveSource implements Source<FeedRecord, ArchiveSplit, List<ArchiveSplit>> {
 
     private static final long serialVersionUID = 1L;
 
-    private final FileSource<FeedRecord> files;
-    private final List<FileSourceSplit> ordered;
+    private final KafkaRecordDeserializationSchema<FeedRecord> deserializer;
+    private final List<ArchiveSplit> partitions;
 
-    /** @param ordered the files to read, in that order (from {@link ArchiveFiles#between}) */
-    public ArchiveSource(String root, StreamFormat<FeedRecord> format, List<FileSourceSplit> ordered) {
-        this.files = FileSource.forRecordStreamFormat(format, new Path(root)).build();
-        this.ordered = List.copyOf(ordered);
+    /**
+     * @param deserializer the feed's deserializer, given each line as a record of its partition
+     * @param partitions the partitions to read (from {@link ArchiveFiles#between})
+     */
+    public ArchiveSource(KafkaRecordDeserializationSchema<FeedRecord> deserializer, List<ArchiveSplit> partitions) {
+        this.deserializer = deserializer;
+        this.partitions = List.copyOf(partitions);
     }
 
     @Override
@@ -43,43 +43,40 @@ public final class ArchiveSource implements Source<FeedRecord, FileSourceSplit, 
     }
 
     @Override
-    public SourceReader<FeedRecord, FileSourceSplit> createReader(SourceReaderContext context) throws Exception {
-        return files.createReader(context);
+    public SourceReader<FeedRecord, ArchiveSplit> createReader(SourceReaderContext context) {
+        return new ArchiveReader(deserializer, context);
     }
 
     @Override
-    public SplitEnumerator<FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> createEnumerator(
-            SplitEnumeratorContext<FileSourceSplit> context) {
-        return new InOrder(context, ordered);
+    public SplitEnumerator<ArchiveSplit, List<ArchiveSplit>> createEnumerator(SplitEnumeratorContext<ArchiveSplit> context) {
+        return new ByPartition(context, partitions);
     }
 
     @Override
-    public SplitEnumerator<FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> restoreEnumerator(
-            SplitEnumeratorContext<FileSourceSplit> context, PendingSplitsCheckpoint<FileSourceSplit> checkpoint) {
-        List<FileSourceSplit> remaining = new ArrayList<>(checkpoint.getSplits());
-        remaining.sort(ArchiveFiles.WRITTEN_ORDER);
-        return new InOrder(context, remaining);
+    public SplitEnumerator<ArchiveSplit, List<ArchiveSplit>> restoreEnumerator(SplitEnumeratorContext<ArchiveSplit> context,
+            List<ArchiveSplit> pending) {
+        return new ByPartition(context, pending);
     }
 
     @Override
-    public SimpleVersionedSerializer<FileSourceSplit> getSplitSerializer() {
-        return files.getSplitSerializer();
+    public SimpleVersionedSerializer<ArchiveSplit> getSplitSerializer() {
+        return ArchiveSplit.Serializer.INSTANCE;
     }
 
     @Override
-    public SimpleVersionedSerializer<PendingSplitsCheckpoint<FileSourceSplit>> getEnumeratorCheckpointSerializer() {
-        return files.getEnumeratorCheckpointSerializer();
+    public SimpleVersionedSerializer<List<ArchiveSplit>> getEnumeratorCheckpointSerializer() {
+        return ArchiveSplit.PendingSerializer.INSTANCE;
     }
 
-    /** Hands the files, in order, to subtask 0 only, one when it asks for the next. */
-    private static final class InOrder implements SplitEnumerator<FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> {
+    /** Hands each subtask, when it registers, all its partitions at once, then no more. */
+    private static final class ByPartition implements SplitEnumerator<ArchiveSplit, List<ArchiveSplit>> {
 
-        private final SplitEnumeratorContext<FileSourceSplit> context;
-        private final Deque<FileSourceSplit> remaining;
+        private final SplitEnumeratorContext<ArchiveSplit> context;
+        private final List<ArchiveSplit> pending;
 
-        InOrder(SplitEnumeratorContext<FileSourceSplit> context, List<FileSourceSplit> ordered) {
+        ByPartition(SplitEnumeratorContext<ArchiveSplit> context, List<ArchiveSplit> pending) {
             this.context = context;
-            this.remaining = new ArrayDeque<>(ordered);
+            this.pending = new ArrayList<>(pending);
         }
 
         @Override
@@ -87,26 +84,30 @@ public final class ArchiveSource implements Source<FeedRecord, FileSourceSplit, 
 
         @Override
         public void handleSplitRequest(int subtask, String hostname) {
-            if (subtask != 0 || remaining.isEmpty()) {
-                context.signalNoMoreSplits(subtask);
-            } else {
-                context.assignSplit(remaining.pollFirst(), subtask);
+            // Splits are assigned when a reader registers.
+        }
+
+        @Override
+        public void addSplitsBack(List<ArchiveSplit> splits, int subtask) {
+            pending.addAll(splits); // a failed reader's splits, as of the last checkpoint; it registers again
+        }
+
+        @Override
+        public void addReader(int subtask) {
+            int parallelism = context.currentParallelism();
+            for (Iterator<ArchiveSplit> it = pending.iterator(); it.hasNext(); ) {
+                ArchiveSplit split = it.next();
+                if (split.partition() % parallelism == subtask) {
+                    context.assignSplit(split, subtask);
+                    it.remove();
+                }
             }
+            context.signalNoMoreSplits(subtask);
         }
 
         @Override
-        public void addSplitsBack(List<FileSourceSplit> splits, int subtask) {
-            List<FileSourceSplit> back = new ArrayList<>(splits);
-            back.sort(ArchiveFiles.WRITTEN_ORDER.reversed());
-            back.forEach(remaining::addFirst);
-        }
-
-        @Override
-        public void addReader(int subtask) {}
-
-        @Override
-        public PendingSplitsCheckpoint<FileSourceSplit> snapshotState(long checkpointId) {
-            return PendingSplitsCheckpoint.fromCollectionSnapshot(new ArrayList<>(remaining));
+        public List<ArchiveSplit> snapshotState(long checkpointId) {
+            return new ArrayList<>(pending);
         }
 
         @Override

@@ -9,7 +9,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 import org.citytwin.jobs.engine.source.FeedRecord;
 
 /**
- * The archive sink: accepted feed records as gzip JSON lines under {@code DIR/yyyy-MM-dd/HH/}
+ * The archive sink: accepted feed records as gzip JSON lines under {@code DIR/yyyy-MM-dd/HH/partition-N/}
  * ({@link ArchiveHours}), in part files {@code feed-<uuid>-<n>.jsonl.gz} that are committed when a
  * checkpoint completes (and at the end of a bounded run), so a restart neither loses nor repeats a
  * record. Files still being written are hidden ({@code .feed-...inprogress...}).

@@ -53,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(open with `jfr print` or JDK Mission Control).")
     java.nio.file.Path jfr;
 
+    @Option(names = "--influx-points", defaultValue = "0", description = "Also measure the InfluxDB sink alone: "
+            + "write this many indicator points per run into a real influxd and report points/s (default: off).")
+    long influxPoints;
+
     @Option(names = "--state-backend", defaultValue = "rocksdb",
             description = "rocksdb (as `twin run`, with its checkpoints) or hashmap (default: ${DEFAULT-VALUE}).")
     String stateBackend;
@@ -96,7 +100,54 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf("median: baseline (read + parse) %,.0f records/s, engine %,.0f records/s, "
                     + "engine/baseline %.2f%n", b, e, e / b);
         }
+        if (influxPoints > 0) {
+            benchInfluxSink(plan, topology);
+        }
         return 0;
+    }
+
+    /**
+     * The InfluxDB sink on its own, as the engine uses it (gzip line protocol, batches of 5,000, one
+     * request in flight per writer, {@code --parallelism} writers), into a real influxd: distinct
+     * points (indicator × street × minute), counted back after each run.
+     */
+    private void benchInfluxSink(EvaluationPlan plan, CityTopology topology) throws Exception {
+        String[] streets = topology.streets().stream().map(org.citytwin.model.topology.Area::code).toArray(String[]::new);
+        String[] ids = new String[plan.size()];
+        String[] categories = new String[plan.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = plan.slot(i).id();
+            categories[i] = plan.slot(i).category();
+        }
+        long n = influxPoints;
+        List<Double> rates = new ArrayList<>();
+        try (org.citytwin.embedded.EmbeddedInfluxDb influx = org.citytwin.embedded.EmbeddedInfluxDb.start()) {
+            for (int run = 1; run <= runs; run++) {
+                String database = "bench" + run;
+                influx.createDatabase(database);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                env.setParallelism(parallelism);
+                env.fromSequence(0, n - 1).map(i -> {
+                    int slot = (int) (i % ids.length);
+                    long rest = i / ids.length;
+                    return new org.citytwin.jobs.engine.IndicatorPoint(ids[slot], categories[slot],
+                            streets[(int) (rest % streets.length)], "street", "bench",
+                            1_751_328_000_000L + 60_000L * (rest / streets.length), (i % 1000) / 10.0);
+                }).returns(org.citytwin.jobs.engine.IndicatorPoint.class)
+                        .sinkTo(org.citytwin.jobs.sink.influx.InfluxDbSink.builder(
+                                org.citytwin.jobs.sink.influx.InfluxDbEndpoint.v1(influx.url(), database, null, null, null),
+                                org.citytwin.jobs.engine.IndicatorPoint::toInfluxPoint).build());
+                double seconds = seconds(env.execute("bench InfluxDB sink"));
+                Object stored = influx.query(database, "SELECT count(\"value\") FROM \"indicator\"").get(0).get("count");
+                if (((Number) stored).longValue() != n) {
+                    throw new IllegalStateException("InfluxDB holds " + stored + " points of the " + n + " written");
+                }
+                rates.add(n / seconds);
+                System.out.printf("InfluxDB sink run %d/%d: %,d points in %.1f s, %,.0f points/s (all %,d counted back)%n",
+                        run, runs, n, seconds, n / seconds, n);
+            }
+        }
+        System.out.printf("median: InfluxDB sink %,.0f points/s%n", median(rates));
     }
 
     /** JFR with the JDK's "profile" settings (method samples every 10-20 ms, allocation, locks). */

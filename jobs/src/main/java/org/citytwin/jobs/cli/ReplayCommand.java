@@ -17,14 +17,13 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.archive.ArchiveFiles;
-import org.citytwin.jobs.archive.ArchiveLines;
 import org.citytwin.jobs.archive.ArchiveSource;
+import org.citytwin.jobs.archive.ArchiveSplit;
 import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.source.FeedDeserializer;
@@ -123,7 +122,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     return 2;
                 }
                 int partitions = source.get(0).equals("kafka") ? TopicPartitions.of(
-                        options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS), options.get(TwinOptions.FEED_TOPIC)) : 1;
+                        options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS), options.get(TwinOptions.FEED_TOPIC))
+                        : archiveFiles(source.get(1), range, engine.timing()).stream().mapToInt(ArchiveSplit::partition)
+                                .max().orElse(0) + 1;
                 overlay = new ScenarioFeed(loaded, engine.types(), engine.topology(), engine.registry().resolve(), range,
                         partitions);
                 overlayRecords = overlay.records().size();
@@ -214,16 +215,18 @@ public final class ReplayCommand implements Callable<Integer> {
                         + timing.allowedLateness().toMillis()), deserializer), "Kafka topic " + topic);
     }
 
-    /** The archive's files that can hold the period, in written order. */
+    /** The archive's partitions, each with its files that can hold the period, in written order. */
     private static Feed archiveFeed(String dir, EngineInputs engine, ReplayRange range, ReplayDeserializer deserializer)
             throws IOException {
-        List<FileSourceSplit> files = archiveFiles(dir, range, engine.timing());
-        if (files.isEmpty()) {
+        List<ArchiveSplit> partitions = archiveFiles(dir, range, engine.timing());
+        if (partitions.isEmpty()) {
             throw new IllegalStateException("no archive files for " + Instant.ofEpochMilli(range.from()) + " - "
-                    + Instant.ofEpochMilli(range.to()) + " under " + dir + " (its hour directories yyyy-MM-dd/HH hold none)");
+                    + Instant.ofEpochMilli(range.to()) + " under " + dir
+                    + " (its hour directories yyyy-MM-dd/HH/partition-N hold none)");
         }
-        return new Feed(new ArchiveSource(dir, new ArchiveLines(deserializer), files),
-                "archive " + dir + " (" + files.size() + " files)");
+        int files = partitions.stream().mapToInt(p -> p.files().size()).sum();
+        return new Feed(new ArchiveSource(deserializer, partitions),
+                "archive " + dir + " (" + partitions.size() + " partitions, " + files + " files)");
     }
 
     /** The arguments' own problem (before any file or service is touched), or null. */
@@ -271,7 +274,7 @@ public final class ReplayCommand implements Callable<Integer> {
      * clock, so records up to an hour ahead of it sit in the hour before {@code --from}, and
      * records late by up to the allowed lateness in the hours after {@code --to}.
      */
-    private static List<FileSourceSplit> archiveFiles(String dir, ReplayRange range, IndicatorJob.Timing timing)
+    private static List<ArchiveSplit> archiveFiles(String dir, ReplayRange range, IndicatorJob.Timing timing)
             throws IOException {
         return ArchiveFiles.between(dir, range.from() - 3_600_000,
                 range.to() + timing.maxOutOfOrderness().toMillis() + timing.allowedLateness().toMillis());

@@ -92,8 +92,8 @@ public final class TwinOptions {
 
     public static final ConfigOption<String> ARCHIVE_DIR = ConfigOptions.key("archive.dir")
             .stringType().noDefaultValue()
-            .withDescription("Feed archive: every accepted record as gzip JSON lines in hour directories "
-                    + "(DIR/yyyy-MM-dd/HH/), committed on checkpoints, for `twin replay --source archive` "
+            .withDescription("Feed archive: every accepted record as gzip JSON lines in a directory per hour and Kafka partition "
+                    + "(DIR/yyyy-MM-dd/HH/partition-N/), committed on checkpoints, for `twin replay --source archive` "
                     + "(docs/replay.md). A path or a URI of a Flink file system. Unset: no archive.");
 
     public static final ConfigOption<String> INFLUXDB_URL = ConfigOptions.key("influxdb.url")

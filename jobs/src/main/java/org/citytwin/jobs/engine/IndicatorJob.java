@@ -12,6 +12,7 @@ import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.engine.area.AreaFunction;
 import org.citytwin.jobs.engine.area.AreaPreAggregation;
+import org.citytwin.jobs.engine.area.AreaStateSerializers;
 import org.citytwin.jobs.engine.area.GaugePartial;
 import org.citytwin.jobs.engine.area.WindowPartial;
 import org.citytwin.jobs.engine.metrics.CheckpointTiming;
@@ -19,6 +20,7 @@ import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.engine.source.FeedRecord;
+import org.citytwin.jobs.engine.source.FeedRecordSerializer;
 import org.citytwin.jobs.engine.source.FeedSplitter;
 import org.citytwin.jobs.engine.source.FeedWatermarks;
 import org.citytwin.jobs.engine.twin.Contribution;
@@ -99,10 +101,12 @@ public final class IndicatorJob {
         long lateness = timing.allowedLateness().toMillis();
 
         SingleOutputStreamOperator<FeedRecord> accepted = env
-                .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed")
+                .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed",
+                        FeedRecordSerializer.TYPE)
                 .uid("feed-source")
                 .keyBy(FeedSplitter.PARTITION, Types.INT)
-                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis())).name("validate").uid("validate");
+                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis()))
+                .returns(FeedRecordSerializer.TYPE).name("validate").uid("validate");
 
         if (archive != null) {
             accepted.sinkTo(archive).name("feed archive").uid("archive-sink");
@@ -113,7 +117,7 @@ public final class IndicatorJob {
                 .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
 
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
-                .transform("area pre-aggregation", TypeInformation.of(GaugePartial.class), new AreaPreAggregation(plan, registry, lateness))
+                .transform("area pre-aggregation", AreaStateSerializers.GAUGE_PARTIALS, new AreaPreAggregation(plan, registry, lateness))
                 .uid("area-partials");
         DataStream<WindowPartial> windowPartials = gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS);
 

@@ -24,7 +24,7 @@ import org.citytwin.model.topology.CityTopology;
 /**
  * A scenario's synthetic records, merged into the replayed feed by the reader: each goes to the
  * partition its asset's records are in (Kafka's default partitioner over the asset id, the feed's
- * key; the archive has one partition) and is handed to the feed's parser just before the first
+ * key; the archive keeps the Kafka partitions) and is handed to the feed's parser just before the first
  * record of that partition whose event time is at or after its own. So it joins the partition in
  * event-time order, is never LATE, and history's records are decided as without it. The records
  * are made again where the reader opens, from the scenario and a snapshot of the registry's assets
@@ -43,7 +43,7 @@ public final class ScenarioFeed implements Serializable {
     private transient Map<Integer, ArrayDeque<SimRecord>> pending;
     private transient long offset;
 
-    /** @param partitions the feed's partitions (1 for the archive) */
+    /** @param partitions the feed topic's partitions (for the archive: its highest partition + 1) */
     public ScenarioFeed(Scenario scenario, AssetTypes types, CityTopology topology, AssetRegistry registry,
             ReplayRange range, int partitions) {
         this.scenario = scenario;
@@ -69,7 +69,11 @@ public final class ScenarioFeed implements Serializable {
         return "scenario:" + scenario.id();
     }
 
+    /** Makes the records, once: a reader may open its deserializer again (a new fetcher), and must not read them twice. */
     void open() {
+        if (pending != null) {
+            return;
+        }
         pending = new HashMap<>();
         for (SimRecord r : records()) {
             pending.computeIfAbsent(partitionOf(r.key()), p -> new ArrayDeque<>()).add(r);

@@ -20,6 +20,14 @@ class ArchiveHoursTest {
     }
 
     @Test
+    void aRecordGoesToItsKafkaPartitionsDirectoryInThatHour() {
+        FeedRecord ofPartition3 = new FeedRecord(new Event("e1", "asset-1", NINE + 60_000, null, null, null), null,
+                new byte[0], "feed", 3, 1, NINE + 10_000);
+
+        assertThat(new ArchiveHours(30_000).getBucketId(ofPartition3, null)).isEqualTo("2025-07-01/09/partition-3");
+    }
+
+    @Test
     void aPartitionsFirstRecordGoesToTheHourOfItsOwnTimeLessTheOutOfOrderness() {
         // Its successors meet the watermark 09:00:10 - 31 s, in hour 08: the first record must not be after them.
         assertThat(ArchiveHours.directory(ArchiveHours.clock(record(NINE + 10_000, Long.MIN_VALUE), 30_000)))

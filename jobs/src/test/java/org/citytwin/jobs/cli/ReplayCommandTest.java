@@ -53,7 +53,7 @@ class ReplayCommandTest {
 
         assertThat(empty.exitCode()).isEqualTo(2);
         assertThat(empty.err()).isEqualTo("twin replay: no archive files for 2025-07-01T00:00:00Z - 2025-07-01T01:00:00Z"
-                + " under " + dir.resolve("archive") + " (its hour directories yyyy-MM-dd/HH hold none)\n");
+                + " under " + dir.resolve("archive") + " (its hour directories yyyy-MM-dd/HH/partition-N hold none)\n");
         assertThat(noMatch.exitCode()).isEqualTo(2);
         assertThat(noMatch.err()).isEqualTo("twin replay: --indicators no_such_* matches no indicator of the catalog\n");
     }

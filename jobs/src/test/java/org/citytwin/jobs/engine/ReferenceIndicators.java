@@ -40,10 +40,10 @@ import org.citytwin.model.topology.CityTopology;
  * yields every asset's changes with their effective times and the window items, then a sweep over
  * tick ends that aggregates each touched gauge by scanning the assets.
  */
-final class ReferenceIndicators {
+public final class ReferenceIndicators {
 
     /** One point of the {@code indicator} measurement: what identifies it in InfluxDB. */
-    record PointKey(String id, String area, long time) {
+    public record PointKey(String id, String area, long time) {
         @Override
         public String toString() {
             return id + "@" + area + "/" + time;
@@ -55,7 +55,7 @@ final class ReferenceIndicators {
      * {@link #exactQuantile}); {@code appliedBehindWatermark} counts the accepted records that arrived
      * behind their partition's watermark (applied at once, correcting what was written).
      */
-    record Expected(Map<PointKey, Double> points, Map<RejectReason, Long> deadLetters, long accepted,
+    public record Expected(Map<PointKey, Double> points, Map<RejectReason, Long> deadLetters, long accepted,
             long appliedBehindWatermark) {}
 
     private static final long NO_WATERMARK = Long.MIN_VALUE;
@@ -97,7 +97,7 @@ final class ReferenceIndicators {
      * partition order and read to its end. An asset's records are in one partition (the Kafka key is
      * the asset id).
      */
-    static Expected compute(Catalog catalog, AssetTypes types, CityTopology topology, AssetRegistry registry,
+    public static Expected compute(Catalog catalog, AssetTypes types, CityTopology topology, AssetRegistry registry,
             Duration maxOutOfOrderness, Duration allowedLateness, List<List<byte[]>> partitions) {
         ReferenceIndicators r = new ReferenceIndicators(catalog, types, topology, registry, maxOutOfOrderness,
                 allowedLateness);

@@ -18,7 +18,7 @@ import org.citytwin.model.plan.EvaluationPlan;
  * The {@code indicator} points a run of the engine left in InfluxDB (run {@code live}), with every
  * tag that does not fit the catalog or topology, and how they differ from the reference's points.
  */
-record StoredPoints(Map<PointKey, Double> points, List<String> tagErrors) {
+public record StoredPoints(Map<PointKey, Double> points, List<String> tagErrors) {
 
     private static final double RELATIVE = 1e-9;
     private static final double SKETCH = Aggregation.SKETCH_RELATIVE_ACCURACY + 1e-9;
@@ -26,7 +26,7 @@ record StoredPoints(Map<PointKey, Double> points, List<String> tagErrors) {
             .thenComparing(PointKey::id).thenComparing(PointKey::area);
 
     /** Reads every point of the database, one query per category (the total count proves none is elsewhere). */
-    static StoredPoints read(EmbeddedInfluxDb influx, String database, EvaluationPlan plan) throws Exception {
+    public static StoredPoints read(EmbeddedInfluxDb influx, String database, EvaluationPlan plan) throws Exception {
         Map<PointKey, Double> read = new HashMap<>();
         List<String> tagErrors = new ArrayList<>();
         for (Category category : CatalogLoader.load("shanghai").categories()) {
@@ -55,7 +55,7 @@ record StoredPoints(Map<PointKey, Double> points, List<String> tagErrors) {
      * and different points), "" when none: counts exact, percentiles within the sketch's relative
      * accuracy, other values within 1e-9 relative.
      */
-    String differencesFrom(Map<PointKey, Double> expected, EvaluationPlan plan) {
+    public String differencesFrom(Map<PointKey, Double> expected, EvaluationPlan plan) {
         List<String> listed = new ArrayList<>();
         int missing = 0;
         int extra = 0;

@@ -42,6 +42,13 @@ public final class Expressions {
     private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']+)'");
     private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
+    /**
+     * Programs that compiled, by environment and expression, shared by every plan in this JVM: a
+     * job's operators each hold a copy of the plan, and a TaskManager runs several of them (and
+     * runs them again after a restart). Compiling one costs milliseconds; evaluating is thread-safe.
+     */
+    private static final Map<String, Compiled> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AssetTypes types;
     private final Map<String, Cel> envs = new HashMap<>();
     private Cel formulaEnv;
@@ -103,21 +110,27 @@ public final class Expressions {
 
     /** Compiles a boolean filter (or share condition) over the variables of a source. */
     public synchronized Compiled compileFilter(SourceKind kind, String assetType, String event, String expr) {
-        String key = kind + "|" + assetType + "|" + event;
-        Cel cel = envs.get(key);
-        if (cel == null) {
-            Map<String, CelType> vars = filterVariables(kind, assetType, event);
-            if (vars == null) {
-                return new Compiled(null, List.of("unknown source for the filter"), Set.of());
-            }
+        Map<String, CelType> vars = filterVariables(kind, assetType, event);
+        if (vars == null) {
+            return new Compiled(null, List.of("unknown source for the filter"), Set.of());
+        }
+        String cacheKey = "filter\u0000" + vars + "\u0000" + expr;
+        Compiled known = COMPILED.get(cacheKey);
+        if (known != null) {
+            return known;
+        }
+        Cel cel = envs.computeIfAbsent(kind + "|" + assetType + "|" + event, k -> {
             CelBuilder b = CelFactory.standardCelBuilder().setOptions(OPTIONS).setResultType(SimpleType.BOOL);
             vars.forEach(b::addVar);
-            cel = b.build();
-            envs.put(key, cel);
-        }
+            return b.build();
+        });
         String what = assetType == null ? "event " + event
                 : kind == SourceKind.EVENT ? "asset type " + assetType + ", event " + event : "asset type " + assetType;
-        return compile(cel, expr, "unknown attribute", what, filterVariables(kind, assetType, event).keySet());
+        Compiled compiled = compile(cel, expr, "unknown attribute", what, vars.keySet());
+        if (compiled.ok()) {
+            COMPILED.put(cacheKey, compiled);
+        }
+        return compiled;
     }
 
     /** Declares the indicator ids formulas may use (call before {@link #compileFormula}). */
@@ -135,7 +148,17 @@ public final class Expressions {
         if (formulaEnv == null) {
             throw new IllegalStateException("declareIndicators first");
         }
-        return compile(formulaEnv, expr, "unknown indicator", "the catalog", null);
+        // A formula that compiled reads only the ids it references, all doubles: the same program
+        // wherever those ids are declared.
+        Compiled known = COMPILED.get("formula\u0000" + expr);
+        if (known != null && formulaIds.containsAll(known.references())) {
+            return known;
+        }
+        Compiled compiled = compile(formulaEnv, expr, "unknown indicator", "the catalog", null);
+        if (compiled.ok()) {
+            COMPILED.put("formula\u0000" + expr, compiled);
+        }
+        return compiled;
     }
 
     private static Compiled compile(Cel cel, String expr, String unknownWhat, String where, Set<String> known) {

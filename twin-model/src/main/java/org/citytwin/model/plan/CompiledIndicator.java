@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * One slot of an {@link EvaluationPlan}: the indicator plus its compiled CEL programs. The
- * programs are not serializable; the plan recompiles them when it is deserialized.
+ * programs are not serializable; a deserialized plan compiles them when one is first needed.
  */
 public final class CompiledIndicator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,6 +28,8 @@ public final class CompiledIndicator implements Serializable {
     private transient CelRuntime.Program filter;
     private transient CelRuntime.Program condition;
     private transient CelRuntime.Program formula;
+    /** The deserialized plan that compiles the programs on first use; null once they are linked. */
+    private transient EvaluationPlan unlinked;
 
     CompiledIndicator(int slot, Indicator indicator, Map<String, Object> defaults) {
         this.slot = slot;
@@ -39,6 +41,33 @@ public final class CompiledIndicator implements Serializable {
         this.filter = filter;
         this.condition = condition;
         this.formula = formula;
+        this.unlinked = null;
+    }
+
+    /** After deserialization: the programs are compiled by {@code plan} when one is first needed. */
+    void linkLater(EvaluationPlan plan) {
+        this.unlinked = plan;
+    }
+
+    private CelRuntime.Program filter() {
+        if (unlinked != null) {
+            unlinked.link();
+        }
+        return filter;
+    }
+
+    private CelRuntime.Program condition() {
+        if (unlinked != null) {
+            unlinked.link();
+        }
+        return condition;
+    }
+
+    private CelRuntime.Program formula() {
+        if (unlinked != null) {
+            unlinked.link();
+        }
+        return formula;
     }
 
     public int slot() { return slot; }
@@ -65,8 +94,6 @@ public final class CompiledIndicator implements Serializable {
         return indicator.source() == SourceKind.GAUGE ? indicator.attribute() : null;
     }
 
-    public boolean hasFilter() { return filter != null; }
-
     /**
      * Whether a gauge/counter reading of an asset passes the filter ({@code value} is the increment for
      * counters). A gauge counts online assets only, unless the indicator says {@code offline: keep}.
@@ -75,16 +102,19 @@ public final class CompiledIndicator implements Serializable {
         if (!online && indicator.source() == SourceKind.GAUGE && !indicator.offlineKeep()) {
             return false;
         }
+        CelRuntime.Program filter = filter();
         return filter == null || Expressions.test(filter, readingVars(value, online, asset));
     }
 
     /** For SHARE: whether the asset's state meets the condition. */
     public boolean conditionHolds(double value, boolean online, Asset asset) {
+        CelRuntime.Program condition = condition();
         return condition == null || Expressions.test(condition, readingVars(value, online, asset));
     }
 
     /** Whether an event (attributes) of an asset passes the filter. */
     public boolean acceptsEvent(Map<String, Object> eventAttributes, Asset asset) {
+        CelRuntime.Program filter = filter();
         if (filter == null) {
             return true;
         }
@@ -96,6 +126,7 @@ public final class CompiledIndicator implements Serializable {
 
     /** Evaluates a FORMULA over the values of the indicators it reads (by id); NaN when it cannot. */
     public double evaluate(Map<String, Double> inputs) {
+        CelRuntime.Program formula = formula();
         if (formula == null) {
             throw new IllegalStateException(indicator.id() + " is not a formula");
         }

@@ -39,6 +39,7 @@ public final class EvaluationPlan implements Serializable {
     private final Map<String, int[]> readingRoutes;
     private final Map<String, int[]> eventRoutes;
     private final int[] derivedOrder;
+    private transient boolean linked;
 
     private EvaluationPlan(AssetTypes types, CityTopology topology, CompiledIndicator[] slots,
                            Map<String, Integer> slotById, Map<String, int[]> readingRoutes,
@@ -127,8 +128,17 @@ public final class EvaluationPlan implements Serializable {
         return type + '\u0000' + name;
     }
 
-    /** Compiles the CEL programs (at construction and after deserialization). */
-    private void link() {
+    /**
+     * Compiles the CEL programs: at construction (which reports the catalog's expression errors),
+     * and in a deserialized plan when one is first needed — a job's operators each hold a copy of
+     * the plan and most never evaluate an expression (nor does the JobManager), so compiling about
+     * a thousand programs per copy on deserialization only slowed the job's start and restarts.
+     * A plan copy is used by one task thread; synchronized for plans shared otherwise.
+     */
+    synchronized void link() {
+        if (linked) {
+            return;
+        }
         Expressions ex = new Expressions(types);
         ex.declareIndicators(slotById.keySet());
         List<CatalogError> errors = new ArrayList<>();
@@ -158,11 +168,14 @@ public final class EvaluationPlan implements Serializable {
         if (!errors.isEmpty()) {
             throw new CatalogException(errors);
         }
+        linked = true;
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        link();
+        for (CompiledIndicator c : slots) {
+            c.linkLater(this);
+        }
     }
 
     /** Slots reading this metric of this asset type (gauge or counter); an empty array when none. */

@@ -91,7 +91,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
         gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", IntSerializer.INSTANCE,
                 AreaStateSerializers.Gauges.INSTANCE));
         pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
-                TypeInformation.of(GaugePartial.class)));
+                AreaStateSerializers.GaugePartials.INSTANCE));
         gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
                 TypeInformation.of(int[].class)));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", LongSerializer.INSTANCE,
@@ -112,6 +112,14 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
     public void processElement2(WindowPartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         long end = partial.end;
+        if (end - 1 > watermark) {
+            // The window is written when the watermark passes its end. After a restore the watermark
+            // starts again from nothing, and an item replayed before it comes back may belong to a
+            // window written before the checkpoint, whose timer has fired: so every partial registers
+            // the timer, not only a window's first (the same timer twice is one), and the window is
+            // written again, corrected.
+            ctx.timerService().registerEventTimeTimer(end - 1);
+        }
         for (int i = 0; i < partial.groups.length; i++) {
             int group = partial.groups[i];
             long key = groupTimeKey(group, end);

@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -42,7 +41,7 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
 
     /** Where the window partials go (the gauge partials are the main output). */
     public static final OutputTag<WindowPartial> WINDOWS = new OutputTag<>("window-partials",
-            TypeInformation.of(WindowPartial.class));
+            AreaStateSerializers.WINDOW_PARTIALS);
 
     private final EvaluationPlan plan;
     private final RegistryRef registry;

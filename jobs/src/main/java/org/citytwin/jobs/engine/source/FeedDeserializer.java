@@ -50,6 +50,6 @@ public final class FeedDeserializer implements KafkaRecordDeserializationSchema<
 
     @Override
     public TypeInformation<FeedRecord> getProducedType() {
-        return TypeInformation.of(FeedRecord.class);
+        return FeedRecordSerializer.TYPE;
     }
 }

@@ -122,6 +122,33 @@ class AreaFunctionTest {
     }
 
     @Test
+    void aLateItemArrivingAfterARestoreBeforeTheFirstWatermarkStillCorrectsItsWrittenWindow() throws Exception {
+        item(T0 + 2 * MINUTE, "fire_alarms_confirmed", 0);
+        harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
+        assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 1));
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        harness.close();
+
+        // Restored (a TaskManager was lost): the operator's watermark starts again from nothing, and
+        // the replayed feed brings the late item before the first watermark.
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator<>(
+                        new AreaFunction(PLAN, LATENESS, "live", null)),
+                p -> p.area, p -> p.area, Types.STRING);
+        harness.initializeState(checkpoint);
+        harness.open();
+        item(T0 + 30 * MINUTE, "fire_alarms_confirmed", 0);
+        harness.processBothWatermarks(new Watermark(T0 + 61 * MINUTE));
+        assertThat(points()).as("the window, corrected once the watermark is back")
+                .containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 2));
+
+        harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE + LATENESS));
+        assertThat(points()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void anExtremeIsExactWhenAnAssetsRemovalArrivesBeforeItsInsert() throws Exception {
         // Partials from two subtasks in the same tick: station B moved from 70 to 50 (its removal
         // of 70) reaches the area before the partial that inserted 70 (B's earlier reading).

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -42,7 +41,7 @@ class AreaPreAggregationTest {
     @BeforeEach
     void open() throws Exception {
         harness = new OneInputStreamOperatorTestHarness<>(new AreaPreAggregation(PLAN, RegistryRef.of(REGISTRY), 5 * MINUTE));
-        harness.setup(TypeInformation.of(GaugePartial.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        harness.setup(AreaStateSerializers.GaugePartials.INSTANCE);
         harness.open();
         street = PLAN.topology().streets().get(0).code();
         levels = PLAN.topology().ancestorsAndSelf(street);

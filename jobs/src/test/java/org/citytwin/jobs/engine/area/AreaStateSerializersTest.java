@@ -62,4 +62,27 @@ class AreaStateSerializersTest {
         assertThat(back.get(700)).isEqualTo(1.5);
         assertThat(back.get(4)).isNaN();
     }
+
+    @Test
+    void partialsKeepTheirAreaBucketGroupsAndAccumulators() throws Exception {
+        GaugeAccumulator change = new GaugeAccumulator();
+        change.change(0, 42, (byte) Contribution.NEW_INCLUDED, true);
+        GaugePartial gauges = roundTrip(AreaStateSerializers.GaugePartials.INSTANCE,
+                new GaugePartial("310101002", 1_751_328_300_000L, new int[] {4, 17}, new GaugeAccumulator[] {change, change}));
+        assertThat(gauges.area).isEqualTo("310101002");
+        assertThat(gauges.tick).isEqualTo(1_751_328_300_000L);
+        assertThat(gauges.groups).containsExactly(4, 17);
+        assertThat(gauges.changes[1].sum).isEqualTo(42);
+        assertThat(gauges.changes[1].values).containsExactly(42);
+
+        WindowAccumulator items = new WindowAccumulator();
+        items.add(5, "A", true, 1.0);
+        WindowPartial windows = roundTrip(AreaStateSerializers.WindowPartials.INSTANCE,
+                new WindowPartial("310000", 1_751_328_600_000L, new int[] {9}, new WindowAccumulator[] {items.seal()}));
+        assertThat(windows.area).isEqualTo("310000");
+        assertThat(windows.end).isEqualTo(1_751_328_600_000L);
+        assertThat(windows.groups).containsExactly(9);
+        assertThat(windows.items[0].count).isEqualTo(1);
+        assertThat(windows.items[0].distinct).containsExactly("A");
+    }
 }
