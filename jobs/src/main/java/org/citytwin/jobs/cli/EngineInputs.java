@@ -12,8 +12,8 @@ import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.topology.CityTopology;
 
-/** What the engine is built from, as the options name it: the city's asset types and plan, the registry, the timing. */
-record EngineInputs(AssetTypes types, EvaluationPlan plan, RegistryRef registry, IndicatorJob.Timing timing) {
+/** What the engine is built from, as the options name it: the city's asset types, topology and plan, the registry, the timing. */
+record EngineInputs(AssetTypes types, CityTopology topology, EvaluationPlan plan, RegistryRef registry, IndicatorJob.Timing timing) {
 
     static EngineInputs load(Configuration options) {
         String city = options.getOptional(TwinOptions.CITY_DIR).orElse(options.get(TwinOptions.CITY));
@@ -24,7 +24,7 @@ record EngineInputs(AssetTypes types, EvaluationPlan plan, RegistryRef registry,
         RegistryRef registry = options.getOptional(TwinOptions.REGISTRY_TOPIC)
                 .map(topic -> RegistryRef.kafkaTopic(options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS), topic))
                 .orElseGet(() -> RegistryRef.of(AssetRegistry.load(Path.of(options.get(TwinOptions.REGISTRY_FILE)))));
-        return new EngineInputs(types, plan, registry, new IndicatorJob.Timing(options.get(TwinOptions.MAX_OUT_OF_ORDERNESS),
+        return new EngineInputs(types, topology, plan, registry, new IndicatorJob.Timing(options.get(TwinOptions.MAX_OUT_OF_ORDERNESS),
                 options.get(TwinOptions.SOURCE_IDLENESS), options.get(TwinOptions.ALLOWED_LATENESS)));
     }
 }

@@ -2,6 +2,7 @@ package org.citytwin.jobs.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +37,17 @@ import org.citytwin.jobs.replay.Pacer;
 import org.citytwin.jobs.replay.ReplayDeserializer;
 import org.citytwin.jobs.replay.ReplayProgress;
 import org.citytwin.jobs.replay.ReplayRange;
+import org.citytwin.jobs.replay.ScenarioFeed;
+import org.citytwin.jobs.replay.TopicPartitions;
 import org.citytwin.jobs.replay.SelectedPoints;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbDatabase;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
 import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
+import org.citytwin.model.scenario.Scenario;
+import org.citytwin.model.scenario.ScenarioException;
+import org.citytwin.model.scenario.ScenarioLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,6 +85,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Write only these indicators' points (comma-separated globs, e.g. ws_*); needed with --run live.")
     String indicators;
 
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "Add this scenario's synthetic readings and events on top of the replayed history (docs/replay.md, Scenario overlays).")
+    Path scenario;
+
     @Override
     public Integer call() throws Exception {
         String invalid = invalidArguments();
@@ -101,8 +111,37 @@ public final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         boolean backfill = run.equals("live");
+        ScenarioFeed overlay = null;
+        long overlayRecords = 0;
+        if (scenario != null) {
+            try {
+                Scenario loaded = new ScenarioLoader(engine.types(), engine.topology()).load(scenario);
+                String outside = loaded.outsidePeriod(range.from(), range.to());
+                if (outside != null) {
+                    System.err.println("twin replay: " + outside);
+                    return 2;
+                }
+                int partitions = source.get(0).equals("kafka") ? TopicPartitions.of(
+                        options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS), options.get(TwinOptions.FEED_TOPIC))
+                        : archiveFiles(source.get(1), range, engine.timing()).stream().mapToInt(ArchiveSplit::partition)
+                                .max().orElse(0) + 1;
+                overlay = new ScenarioFeed(loaded, engine.types(), engine.topology(), engine.registry().resolve(), range,
+                        partitions);
+                overlayRecords = overlay.records().size();
+                System.err.printf("twin: scenario '%s' (%s): %,d overlay records%n", loaded.id(), scenario, overlayRecords);
+            } catch (ScenarioException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            } catch (UncheckedIOException e) {
+                System.err.println("twin replay: cannot read the scenario " + scenario + ": " + e.getCause());
+                return 2;
+            } catch (IllegalStateException e) {
+                System.err.println("twin replay: " + e.getMessage());
+                return 2;
+            }
+        }
         ReplayDeserializer deserializer = new ReplayDeserializer(new FeedDeserializer(engine.types(), engine.registry(),
-                options.get(TwinOptions.FEED_MAX_FUTURE_SKEW)), range, new Pacer(pace()));
+                options.get(TwinOptions.FEED_MAX_FUTURE_SKEW)), range, new Pacer(pace()), overlay);
         Feed feed;
         try {
             feed = source.get(0).equals("kafka") ? kafkaFeed(options, engine, range, deserializer)
@@ -153,9 +192,10 @@ public final class ReplayCommand implements Callable<Integer> {
         long records = result.getAccumulatorResult(IndicatorJob.RECORDS_READ);
         long deadLettered = result.getAccumulatorResult(IndicatorJob.RECORDS_DEAD_LETTERED);
         Long points = result.getAccumulatorResult(SelectedPoints.POINTS_WRITTEN);
-        System.out.printf("replay '%s' %s - %s: %,d records, %,d points written (corrections included), %,d dead letters (%s), wall %.1f s, %.1f× real time%n",
-                run, from, to, records, points == null ? 0 : points, deadLettered, deadLetters, seconds,
-                range.millis() / 1000.0 / seconds);
+        System.out.printf("replay '%s' %s - %s: %,d records%s, %,d points written (corrections included), %,d dead letters (%s), wall %.1f s, %.1f× real time%n",
+                run, from, to, records, overlay == null ? "" : String.format(" (%,d of them overlay records added by scenario '%s')",
+                        overlayRecords, overlay.name()),
+                points == null ? 0 : points, deadLettered, deadLetters, seconds, range.millis() / 1000.0 / seconds);
         return 0;
     }
 

@@ -179,7 +179,8 @@ public final class CitySimulator implements Iterable<SimRecord> {
         return Math.round(v * 1e6) / 1e6;
     }
 
-    private static Object attribute(AttributeDef a, SplittableRandom rnd) {
+    /** A seeded value of an attribute as the simulator draws it (quantized number, one of the values, bool). */
+    static Object attribute(AttributeDef a, SplittableRandom rnd) {
         switch (a.type()) {
             case STRING:
                 return a.values().isEmpty() ? "x" : a.values().get(rnd.nextInt(a.values().size()));
@@ -196,7 +197,8 @@ public final class CitySimulator implements Iterable<SimRecord> {
         return FixedPoint.fromFixed(FixedPoint.toFixed(v, res), res);
     }
 
-    private static double gauss(SplittableRandom r) {
+    /** A standard normal draw, deterministic given the generator state. */
+    static double gauss(SplittableRandom r) {
         // Box-Muller, deterministic given the generator state.
         double u = Math.max(1e-12, r.nextDouble());
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
