@@ -3,8 +3,8 @@ package org.citytwin.jobs.engine.area;
 /**
  * The net gauge changes of the assets of one subtask in one area and one base tick: per accumulator group, a
  * {@link GaugeAccumulator} holding the change (sums and counts to add, multiset values to add or
- * remove). The area applies every partial of a tick when the watermark passes the tick. A Flink
- * POJO.
+ * remove). The area applies every partial of a tick when the watermark passes the tick.
+ * Serialized by {@link AreaStateSerializers}.
  */
 public final class GaugePartial {
 

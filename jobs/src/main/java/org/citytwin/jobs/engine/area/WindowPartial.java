@@ -3,7 +3,7 @@ package org.citytwin.jobs.engine.area;
 /**
  * The window items of the assets of one subtask in one area, for windows ending at one time: per
  * accumulator group, a {@link WindowAccumulator} of those items (sealed). The area merges it into its window.
- * A Flink POJO.
+ * Serialized by {@link AreaStateSerializers}.
  */
 public final class WindowPartial {
 
