@@ -49,25 +49,12 @@ public final class CompiledIndicator implements Serializable {
         this.unlinked = plan;
     }
 
-    private CelRuntime.Program filter() {
+    /** Compiles the plan's programs if this slot came from a deserialized plan that has not yet. */
+    private CompiledIndicator linked() {
         if (unlinked != null) {
             unlinked.link();
         }
-        return filter;
-    }
-
-    private CelRuntime.Program condition() {
-        if (unlinked != null) {
-            unlinked.link();
-        }
-        return condition;
-    }
-
-    private CelRuntime.Program formula() {
-        if (unlinked != null) {
-            unlinked.link();
-        }
-        return formula;
+        return this;
     }
 
     public int slot() { return slot; }
@@ -102,19 +89,19 @@ public final class CompiledIndicator implements Serializable {
         if (!online && indicator.source() == SourceKind.GAUGE && !indicator.offlineKeep()) {
             return false;
         }
-        CelRuntime.Program filter = filter();
+        CelRuntime.Program filter = linked().filter;
         return filter == null || Expressions.test(filter, readingVars(value, online, asset));
     }
 
     /** For SHARE: whether the asset's state meets the condition. */
     public boolean conditionHolds(double value, boolean online, Asset asset) {
-        CelRuntime.Program condition = condition();
+        CelRuntime.Program condition = linked().condition;
         return condition == null || Expressions.test(condition, readingVars(value, online, asset));
     }
 
     /** Whether an event (attributes) of an asset passes the filter. */
     public boolean acceptsEvent(Map<String, Object> eventAttributes, Asset asset) {
-        CelRuntime.Program filter = filter();
+        CelRuntime.Program filter = linked().filter;
         if (filter == null) {
             return true;
         }
@@ -126,7 +113,7 @@ public final class CompiledIndicator implements Serializable {
 
     /** Evaluates a FORMULA over the values of the indicators it reads (by id); NaN when it cannot. */
     public double evaluate(Map<String, Double> inputs) {
-        CelRuntime.Program formula = formula();
+        CelRuntime.Program formula = linked().formula;
         if (formula == null) {
             throw new IllegalStateException(indicator.id() + " is not a formula");
         }
