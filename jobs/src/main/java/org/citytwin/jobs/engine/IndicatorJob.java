@@ -24,7 +24,7 @@ import org.citytwin.jobs.engine.source.FeedRecordSerializer;
 import org.citytwin.jobs.engine.source.FeedSplitter;
 import org.citytwin.jobs.engine.source.FeedWatermarks;
 import org.citytwin.jobs.engine.twin.Contribution;
-import org.citytwin.jobs.engine.twin.TwinFunction;
+import org.citytwin.jobs.engine.twin.TwinOperator;
 import org.citytwin.model.plan.EvaluationPlan;
 
 /**
@@ -114,7 +114,9 @@ public final class IndicatorJob {
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
-                .process(new TwinFunction(plan, registry, lateness, retiredAfter, rejected, engineSamples, run)).name("asset twins").uid("twins");
+                .transform("asset twins", TypeInformation.of(Contribution.class),
+                        new TwinOperator(plan, registry, lateness, retiredAfter, rejected, engineSamples, run))
+                .uid("twins");
 
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
                 .transform("area pre-aggregation", AreaStateSerializers.GAUGE_PARTIALS, new AreaPreAggregation(plan, registry, lateness))

@@ -10,7 +10,7 @@ import org.citytwin.model.event.Event;
 /**
  * The twin of one asset: its latest gauge readings, counter baselines, when it was last seen and
  * whether it is online, the events waiting for the watermark and the identities that detect a
- * duplicate — all in one value, so a record costs one state read and one write. Metric arrays are
+ * duplicate — all in one value, kept on the heap between checkpoints and written to keyed state at them. Metric arrays are
  * indexed by the metric's position in its asset type. {@link Long#MIN_VALUE} marks "no reading yet".
  */
 public final class AssetTwin {
@@ -34,8 +34,10 @@ public final class AssetTwin {
     public long[] identityTimes = new long[0];
     /** Earliest of {@link #identityTimes} (MAX_VALUE: none), so most calls skip the scan. */
     public long oldestIdentity = Long.MAX_VALUE;
-    /** The time of the one event-time timer the twin keeps registered (NONE: none). */
-    public long timer = NONE;
+    /** The second at which the asset is listed for the release of its first waiting event (NONE: not listed). */
+    public long releaseAt = NONE;
+    /** The time of the event-time timer that checks the asset's silence (NONE: none registered). */
+    public long silenceTimer = NONE;
     /** The street the asset's gauge parts were added to (null: none yet). */
     public String street;
     /** {@link #fingerprint} of the registry entry the parts were computed with. */

@@ -1,7 +1,8 @@
 package org.citytwin.jobs.engine.twin;
 
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.core.memory.DataInputView;
@@ -11,7 +12,7 @@ import org.citytwin.jobs.engine.source.EventFields;
 import org.citytwin.model.event.Event;
 
 /**
- * The twin's state value, read and written for every record: its fields in a fixed order, the
+ * The twin's state value, written at checkpoints and read back after them: its fields in a fixed order, the
  * waiting events included (whose attribute maps Flink's POJO serializer hands to Kryo). Stateless;
  * a change of layout needs a new snapshot version.
  */
@@ -45,7 +46,8 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
             out.writeLong(twin.identityTimes[i]);
         }
         out.writeLong(twin.oldestIdentity);
-        out.writeLong(twin.timer);
+        out.writeLong(twin.releaseAt);
+        out.writeLong(twin.silenceTimer);
         EventFields.writeNullable(twin.street, out);
         out.writeInt(twin.assetFingerprint);
         writeLongs(twin.parts, out);
@@ -77,7 +79,8 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
             twin.identityTimes[i] = in.readLong();
         }
         twin.oldestIdentity = in.readLong();
-        twin.timer = in.readLong();
+        twin.releaseAt = in.readLong();
+        twin.silenceTimer = in.readLong();
         twin.street = EventFields.readNullable(in);
         twin.assetFingerprint = in.readInt();
         twin.parts = readLongs(in);
@@ -115,10 +118,41 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
         return new Snapshot();
     }
 
-    /** The snapshot of a stateless serializer: its class only. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<AssetTwin> {
-        public Snapshot() {
-            super(() -> INSTANCE);
+    /**
+     * The snapshot of a stateless serializer: its class and the layout's version. A twin written
+     * in another layout is refused at restore (incompatible) instead of being misread. Layout 3
+     * was the first (Flink's simple snapshot wrote its own version, 3); layout 4 holds the
+     * release second and the silence timer instead of one timer.
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<AssetTwin> {
+        static final int LAYOUT = 4;
+        private int layout = LAYOUT;
+
+        @Override
+        public int getCurrentVersion() {
+            return LAYOUT;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {
+            // the version written by Flink is the layout
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) {
+            layout = readVersion;
+        }
+
+        @Override
+        public TypeSerializer<AssetTwin> restoreSerializer() {
+            return INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<AssetTwin> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<AssetTwin> old) {
+            return old instanceof Snapshot s && s.layout == LAYOUT ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

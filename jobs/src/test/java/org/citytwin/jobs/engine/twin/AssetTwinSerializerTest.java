@@ -36,7 +36,8 @@ class AssetTwinSerializerTest {
         twin.hold(alarm);
         twin.remember("e-9", 3_000);
         twin.remember("2000|{aqi=63.0, pm25=12.5}", 2_000);
-        twin.timer = 3_000;
+        twin.releaseAt = 3_000;
+        twin.silenceTimer = 1_801_000;
         twin.contributing(2, new Asset("AQ-1", "air_station", "310101001", 31.2, 121.5, Map.of("station_class", "roadside")));
         twin.parts[0] = 63;
         twin.memberships[0] = 12;
@@ -47,6 +48,8 @@ class AssetTwinSerializerTest {
         assertThat(back.pending[1].attributes().get("confirmed")).isEqualTo(true);
         assertThat(back.identities).containsExactly("e-9", "2000|{aqi=63.0, pm25=12.5}");
         assertThat(back.firstPending).isEqualTo(2_000);
+        assertThat(back.releaseAt).isEqualTo(3_000);
+        assertThat(back.silenceTimer).isEqualTo(1_801_000);
         assertThat(back.street).isEqualTo("310101001");
         assertThat(back.parts).containsExactly(63, 0);
         assertThat(back.memberships).containsExactly(12, 0);
@@ -62,5 +65,16 @@ class AssetTwinSerializerTest {
         assertThat(back.pending).isEmpty();
         assertThat(back.values).containsExactly(AssetTwin.NONE);
         assertThat(List.of(back.firstPending, back.oldestIdentity)).containsOnly(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aTwinWrittenInAnotherLayoutIsRefusedAtRestoreNotMisread() throws Exception {
+        AssetTwinSerializer.Snapshot current = new AssetTwinSerializer.Snapshot();
+        AssetTwinSerializer.Snapshot restored = new AssetTwinSerializer.Snapshot();
+        restored.readSnapshot(AssetTwinSerializer.Snapshot.LAYOUT, null, getClass().getClassLoader());
+        assertThat(current.resolveSchemaCompatibility(restored).isCompatibleAsIs()).isTrue();
+        AssetTwinSerializer.Snapshot firstLayout = new AssetTwinSerializer.Snapshot();
+        firstLayout.readSnapshot(3, null, getClass().getClassLoader()); // what Flink's simple snapshot wrote
+        assertThat(current.resolveSchemaCompatibility(firstLayout).isIncompatible()).isTrue();
     }
 }

@@ -1,20 +1,24 @@
 package org.citytwin.jobs.engine.twin;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.engine.metrics.EngineCounters;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
@@ -41,18 +45,30 @@ import org.citytwin.model.plan.PlanIndex;
  * (per accumulator group, the part the asset added last time and its part now) and window items
  * (counter increments, events). Drops duplicates, dead-letters events later than the allowed
  * lateness, takes assets offline after their type's silence timeout, and follows registry changes
- * (a move to another street, changed attributes) without leaving its old part behind. Everything
- * an asset needs is one {@link AssetTwin} value, and the twin keeps one event-time timer.
+ * (a move to another street, changed attributes) without leaving its old part behind.
  *
  * <p>An event behind the watermark but within the allowed lateness is applied at once: its window
  * items keep their event time (the area re-emits the corrected window); a gauge reading updates
  * the state only if it is newer than the asset's current reading, effective just after the
  * watermark, since ticks up to the watermark are already written.
+ *
+ * <p>Working state on the heap, keyed state at checkpoints. Everything an asset needs is one
+ * {@link AssetTwin} value; the twins touched since the last checkpoint live in a heap map and are
+ * written to keyed state (RocksDB in {@code twin run}) before each checkpoint barrier, so a record
+ * costs no state access or serialization of its own. The assets with events waiting for the
+ * watermark are listed on the heap per second ({@link ReleaseQueue}) and released when the watermark
+ * passes it; before each barrier the list becomes event-time timers, which the checkpoint keeps
+ * and which survive a restore at another parallelism with their keys. An online asset keeps one
+ * event-time timer for its silence, registered once and moved only when it fires (a newer reading
+ * moves the silence's end later; the timer then finds the asset still online and re-arms).
  */
-public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord, Contribution>
-        implements CheckpointedFunction {
+public final class TwinOperator extends AbstractStreamOperator<Contribution>
+        implements OneInputStreamOperator<FeedRecord, Contribution>, Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Twins kept on the heap before they are written back early (bounds memory between checkpoints). */
+    static final int MAX_LIVE_TWINS = 500_000;
 
     private final EvaluationPlan plan;
     private final RegistryRef registryRef;
@@ -64,10 +80,15 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     private final String run;
 
     private transient PlanIndex index;
-    private transient ValueState<AssetTwin> twin;
+    private transient ValueState<AssetTwin> twinState;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient EngineCounters counters;
+    /** The twins read or changed since they were last written to keyed state. */
+    private transient Map<String, AssetTwin> live;
+    private transient ReleaseQueue releases;
+    private transient StreamRecord<Contribution> reuse;
 
-    public TwinFunction(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
+    public TwinOperator(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
             OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run) {
         this.plan = plan;
         this.registryRef = registry;
@@ -79,24 +100,14 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         counters = EngineCounters.restore(context, "twin", run);
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (counters != null) { // null when the task is cancelled before its state was initialized
-            counters.close();
-        }
-    }
-
-    @Override
-    public void open(OpenContext context) {
+    public void open() throws Exception {
+        super.open();
         index = new PlanIndex(plan);
         registry = registryRef.resolve();
         ValueStateDescriptor<AssetTwin> twinDescriptor = new ValueStateDescriptor<>("twin", AssetTwinSerializer.INSTANCE);
@@ -105,24 +116,57 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 .cleanupIncrementally(1, false)          // heap state: one entry checked per access
                 .cleanupInRocksdbCompactFilter(1000)     // RocksDB: dropped during compaction
                 .build());
-        twin = getRuntimeContext().getState(twinDescriptor);
+        twinState = getPartitionedState(twinDescriptor);
+        timers = getInternalTimerService("twin-timers", VoidNamespaceSerializer.INSTANCE, this);
+        live = new HashMap<>();
+        releases = new ReleaseQueue();
+        reuse = new StreamRecord<>(null);
         counters.open(getRuntimeContext(), samples);
     }
 
     @Override
-    public void processElement(FeedRecord record, Context ctx, Collector<Contribution> out) throws Exception {
-        counters.watermark(ctx.timerService().currentWatermark());
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        releases.toTimers(this::setCurrentKey, timers);
+        writeBack();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        counters.snapshot();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (counters != null) { // null when the task is cancelled before its state was initialized
+            counters.close();
+        }
+        super.close();
+    }
+
+    @Override
+    public void processElement(StreamRecord<FeedRecord> element) throws Exception {
+        FeedRecord record = element.getValue();
+        String key = (String) getCurrentKey();
+        long operatorWatermark = timers.currentWatermark();
+        counters.watermark(operatorWatermark);
         Event event = record.event();
         Asset asset = registry.get(event.assetId());
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
         if (type == null) {
             // Known to the parser, gone since (a tombstone on the registry topic).
-            reject(ctx, record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
+            reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
             return;
         }
-        AssetTwin state = twin.value();
+        if (live.size() >= MAX_LIVE_TWINS) {
+            writeBack();
+            setCurrentKey(key);
+        }
+        AssetTwin state = twin(key);
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
+            live.put(key, state);
         }
         // LATE is decided by the watermark this record met in its partition alone, so the decision
         // depends on the partition's records only, never on other partitions or on processing speed
@@ -130,28 +174,26 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         // What is applied when uses the later of the two: the asset is first brought up to it, and a
         // record behind it is applied at once, just after it, since the ticks up to it may be written.
         long partitionWatermark = record.partitionWatermark();
-        long watermark = Math.max(ctx.timerService().currentWatermark(), partitionWatermark);
-        releaseUpTo(watermark, asset, type, state, out);
-        followRegistry(asset, type, state, watermark + 1, out);
+        long watermark = Math.max(operatorWatermark, partitionWatermark);
+        releaseUpTo(watermark, asset, type, state);
+        followRegistry(asset, type, state, watermark + 1);
         if (event.time() <= lateHorizon(partitionWatermark)) {
-            reject(ctx, record, RejectReason.LATE, "event time " + event.time() + " is more than "
+            reject(record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind its partition's watermark " + partitionWatermark);
         } else {
-            accept(record, asset, type, state, watermark, ctx, out);
+            accept(record, asset, type, state, watermark);
         }
         // Only identities behind the operator's watermark are LATE whichever partition repeats them.
-        forgetOldIdentities(ctx.timerService().currentWatermark(), state);
-        armTimer(type, state, ctx);
-        twin.update(state);
+        forgetOldIdentities(operatorWatermark, state);
+        arm(key, type, state);
     }
 
     /** A record that is not LATE: DUPLICATE, or held until the watermark, or applied at once behind it. */
-    private void accept(FeedRecord record, Asset asset, AssetType type, AssetTwin state, long watermark, Context ctx,
-            Collector<Contribution> out) {
+    private void accept(FeedRecord record, Asset asset, AssetType type, AssetTwin state, long watermark) {
         Event event = record.event();
         String identity = identity(event);
         if (state.remembers(identity)) {
-            reject(ctx, record, RejectReason.DUPLICATE, "already received: " + identity);
+            reject(record, RejectReason.DUPLICATE, "already received: " + identity);
             return;
         }
         state.remember(identity, event.time());
@@ -159,48 +201,98 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         if (event.time() > watermark) {
             state.hold(event);
         } else {
-            apply(event, asset, type, state, watermark + 1, out);
+            apply(event, asset, type, state, watermark + 1);
         }
+    }
+
+    /** Releases the assets listed for the seconds the watermark passed, then fires the timers and forwards it. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        releases.pollUpTo(watermark, (second, key) -> {
+            setCurrentKey(key);
+            act(key, second, watermark);
+        });
+        super.processWatermark(mark);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Contribution> out) throws Exception {
-        AssetTwin state = twin.value();
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        act(timer.getKey(), timer.getTimestamp(), timers.currentWatermark());
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // the twin keeps no processing-time timers
+    }
+
+    /** The asset's action at {@code time}: release what is due, go offline if silent, re-arm. */
+    private void act(String key, long time, long operatorWatermark) throws Exception {
+        AssetTwin state = twin(key);
         if (state == null) {
             return;
         }
-        if (timestamp == state.timer) {
-            state.timer = AssetTwin.NONE;
+        if (time == state.releaseAt) {
+            state.releaseAt = AssetTwin.NONE;
         }
-        Asset asset = registry.get(ctx.getCurrentKey());
+        if (time == state.silenceTimer) {
+            state.silenceTimer = AssetTwin.NONE;
+        }
+        Asset asset = registry.get(key);
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
         if (type == null) {
             state.dropPending(); // the asset was removed from the registry while its records waited
-            twin.update(state);
             return;
         }
-        releaseUpTo(timestamp, asset, type, state, out);
-        followRegistry(asset, type, state, timestamp + 1, out);
-        forgetOldIdentities(ctx.timerService().currentWatermark(), state);
-        armTimer(type, state, ctx);
-        twin.update(state);
+        releaseUpTo(time, asset, type, state);
+        followRegistry(asset, type, state, time + 1);
+        forgetOldIdentities(operatorWatermark, state);
+        arm(key, type, state);
+    }
+
+    /** The listings waiting in the release queue (for tests). */
+    int waitingReleases() {
+        return releases.size();
+    }
+
+    /** The twin of the current key: on the heap, else from keyed state (then kept on the heap); null if none. */
+    private AssetTwin twin(String key) throws Exception {
+        AssetTwin state = live.get(key);
+        if (state == null) {
+            state = twinState.value();
+            if (state != null) {
+                live.put(key, state);
+            }
+        }
+        return state;
+    }
+
+    /** Writes the twins on the heap to keyed state and forgets them. */
+    private void writeBack() throws Exception {
+        for (Map.Entry<String, AssetTwin> entry : live.entrySet()) {
+            setCurrentKey(entry.getKey());
+            twinState.update(entry.getValue());
+        }
+        live.clear();
     }
 
     /**
-     * Keeps one timer per asset, at the next time it has to act: release its first waiting record,
-     * or go offline when its silence runs out; an earlier action moves the timer.
+     * Schedules the asset's next actions: the release of its first waiting record at the second
+     * the watermark passes it (listed again only when earlier than the one listed), and, while it
+     * is online, one silence timer (not moved by newer readings: it re-arms when it fires early).
      */
-    private static void armTimer(AssetType type, AssetTwin state, Context ctx) {
-        long next = state.firstPending == Long.MAX_VALUE ? Long.MAX_VALUE : timerFor(state.firstPending);
-        if (state.online && type.silenceTimeoutMs() > 0) {
-            next = Math.min(next, timerFor(state.lastSeen + type.silenceTimeoutMs()));
-        }
-        if (next != Long.MAX_VALUE && (state.timer == AssetTwin.NONE || next < state.timer)) {
-            if (state.timer != AssetTwin.NONE) {
-                ctx.timerService().deleteEventTimeTimer(state.timer);
+    private void arm(String key, AssetType type, AssetTwin state) {
+        if (state.firstPending != Long.MAX_VALUE) {
+            long release = timerFor(state.firstPending);
+            if (state.releaseAt == AssetTwin.NONE || release < state.releaseAt) {
+                releases.add(release, key);
+                state.releaseAt = release;
             }
-            ctx.timerService().registerEventTimeTimer(next);
-            state.timer = next;
+        }
+        if (state.online && type.silenceTimeoutMs() > 0 && state.silenceTimer == AssetTwin.NONE) {
+            long silence = timerFor(state.lastSeen + type.silenceTimeoutMs());
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, silence);
+            state.silenceTimer = silence;
         }
     }
 
@@ -208,27 +300,25 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
      * Applies the asset's waiting records with times up to {@code watermark}, in time order, and
      * takes the asset offline where its silence ran out on the way (at lastSeen + silence).
      */
-    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state,
-            Collector<Contribution> out) {
+    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state) {
         if (state.firstPending <= watermark) {
             for (Event waiting : state.releaseUpTo(watermark)) {
-                goOfflineIfSilentBefore(waiting.time(), asset, type, state, out);
-                apply(waiting, asset, type, state, waiting.time(), out);
+                goOfflineIfSilentBefore(waiting.time(), asset, type, state);
+                apply(waiting, asset, type, state, waiting.time());
             }
         }
-        goOfflineIfSilentBefore(watermark + 1, asset, type, state, out);
+        goOfflineIfSilentBefore(watermark + 1, asset, type, state);
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
-    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, AssetTwin state,
-            Collector<Contribution> out) {
+    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, AssetTwin state) {
         if (!state.online || type.silenceTimeoutMs() <= 0) {
             return;
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
             state.online = false;
-            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offlineAt, out);
+            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offlineAt);
         }
     }
 
@@ -241,12 +331,11 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
     }
 
     /** Applies one record to the asset's state (which the caller writes back). */
-    private void apply(Event event, Asset asset, AssetType type, AssetTwin state, long effectiveTime,
-            Collector<Contribution> out) {
+    private void apply(Event event, Asset asset, AssetType type, AssetTwin state, long effectiveTime) {
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             state.online = true;
-            emitGauges(asset, type, index.gaugeGroups(type.name()), state, effectiveTime, out);
+            emitGauges(asset, type, index.gaugeGroups(type.name()), state, effectiveTime);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -265,7 +354,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
                     emitGauges(asset, type, index.readingGroups(type.name(), reading.getKey()), state,
-                            effectiveTime, out);
+                            effectiveTime);
                 } else {
                     if (state.counterTimes[position] > event.time()) {
                         continue; // an older total cannot be placed between applied ones
@@ -298,7 +387,10 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 items.add(group, value, raw == null ? null : String.valueOf(raw));
             }
         }
-        items.emit(asset.street(), event.time(), out);
+        Contribution windowItems = items.contribution(asset.street(), event.time());
+        if (windowItems != null) {
+            emit(windowItems);
+        }
     }
 
     /**
@@ -306,8 +398,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
      * asset added last time (remembered in the twin, so a registry change cannot make the
      * retraction differ from what was added) and its part now, for the street it contributes to.
      */
-    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin state, long effectiveTime,
-            Collector<Contribution> out) {
+    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin state, long effectiveTime) {
         if (groups.length == 0) {
             return;
         }
@@ -337,7 +428,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             n++;
         }
         if (n > 0) {
-            out.collect(Contribution.gauge(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
+            emit(Contribution.gauge(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
                     Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
     }
@@ -347,7 +438,7 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
      * old street and adds them to the new one; changed attributes re-evaluate every gauge part
      * (filters and attribute values read them). Effective at {@code time}.
      */
-    private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time, Collector<Contribution> out) {
+    private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time) {
         if (state.street == null || state.assetFingerprint == AssetTwin.fingerprint(asset)) {
             return;
         }
@@ -358,13 +449,13 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
             for (int k = 0; k < groups.length; k++) {
                 flags[k] = AssetTwin.asOld(state.memberships[k]);
             }
-            out.collect(Contribution.gauge(state.street, time, groups.clone(), state.parts.clone(), zeros, flags));
+            emit(Contribution.gauge(state.street, time, groups.clone(), state.parts.clone(), zeros, flags));
             state.street = asset.street();
             java.util.Arrays.fill(state.parts, 0);
             java.util.Arrays.fill(state.memberships, (byte) 0);
         }
         state.assetFingerprint = AssetTwin.fingerprint(asset);
-        emitGauges(asset, type, groups, state, time, out);
+        emitGauges(asset, type, groups, state, time);
     }
 
     /** Whether the asset, in this state, is in the gauge (passes the filter) and meets its condition. */
@@ -393,9 +484,13 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
         return state.values[position];
     }
 
-    private void reject(Context ctx, FeedRecord record, RejectReason reason, String detail) {
+    private void reject(FeedRecord record, RejectReason reason, String detail) {
         counters.deadLettered(reason);
-        ctx.output(deadLetters, record.deadLetter(new Rejection(reason, detail)));
+        output.collect(deadLetters, new StreamRecord<>(record.deadLetter(new Rejection(reason, detail))));
+    }
+
+    private void emit(Contribution contribution) {
+        output.collect(reuse.replace(contribution));
     }
 
     /** Event times at or before this are LATE; before the first watermark nothing is. */
@@ -420,24 +515,28 @@ public final class TwinFunction extends KeyedProcessFunction<String, FeedRecord,
                 : event.kind() + new TreeMap<>(event.attributes()));
     }
 
-    /** Window items of one event, gathered per group and emitted for the asset's street. */
+    /** Window items of one event, gathered per group, as one contribution for the asset's street. */
     private static final class WindowItems {
-        private final List<Integer> groups = new ArrayList<>();
-        private final List<Long> values = new ArrayList<>();
-        private final List<String> labels = new ArrayList<>();
+        private int[] groups = new int[4];
+        private long[] values = new long[4];
+        private String[] labels = new String[4];
+        private int count;
 
         void add(int group, long value, String label) {
-            groups.add(group);
-            values.add(value);
-            labels.add(label);
+            if (count == groups.length) {
+                groups = Arrays.copyOf(groups, count * 2);
+                values = Arrays.copyOf(values, count * 2);
+                labels = Arrays.copyOf(labels, count * 2);
+            }
+            groups[count] = group;
+            values[count] = value;
+            labels[count++] = label;
         }
 
-        void emit(String street, long time, Collector<Contribution> out) {
-            if (groups.isEmpty()) {
-                return;
-            }
-            out.collect(Contribution.window(street, time, groups.stream().mapToInt(Integer::intValue).toArray(),
-                    values.stream().mapToLong(Long::longValue).toArray(), labels.toArray(new String[0])));
+        /** The contribution of the items, or null if there are none. */
+        Contribution contribution(String street, long time) {
+            return count == 0 ? null : Contribution.window(street, time, Arrays.copyOf(groups, count),
+                    Arrays.copyOf(values, count), Arrays.copyOf(labels, count));
         }
     }
 }

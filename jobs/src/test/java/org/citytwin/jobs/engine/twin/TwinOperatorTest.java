@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The twin of one air station on its own: records held until the watermark and applied in
- * event-time order, duplicates and late records dead-lettered, offline after the silence, one
- * timer per asset and nothing left once it has nothing to do.
+ * event-time order, duplicates and late records dead-lettered, offline after the silence, the
+ * waiting records listed on the heap and turned into timers at a checkpoint, the twin written to
+ * keyed state before the barrier, and nothing left once it has nothing to do.
  */
-class TwinFunctionTest {
+class TwinOperatorTest {
 
     private static final EvaluationPlan PLAN = EvaluationPlan.compile(CatalogLoader.load("shanghai"),
             AssetTypes.load("shanghai"), CityTopology.load("shanghai"));
@@ -46,6 +47,7 @@ class TwinFunctionTest {
             TypeInformation.of(DeadLetter.class));
 
     private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness;
+    private TwinOperator operator;
     private AssetRegistry registry;
     private String street;
     private long offset;
@@ -55,8 +57,20 @@ class TwinFunctionTest {
         street = PLAN.topology().streets().get(0).code();
         registry = new AssetRegistry(List.of(new Asset("AQ-1", "air_station", street, 31.2, 121.5,
                 Map.of("station_class", "roadside", "elevation", 12.0))));
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TwinFunction(PLAN, RegistryRef.of(registry),
-                LATENESS, Duration.ofDays(30), DEAD_LETTERS, null, "live"), r -> r.event().assetId(), Types.STRING);
+        harness = harness(null);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness(
+            OperatorSubtaskState restored) throws Exception {
+        operator = new TwinOperator(PLAN, RegistryRef.of(registry), LATENESS, Duration.ofDays(30), DEAD_LETTERS, null,
+                "live");
+        KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.event().assetId(), Types.STRING);
+        if (restored != null) {
+            h.initializeState(restored);
+        }
+        h.open();
+        return h;
     }
 
     @AfterEach
@@ -105,11 +119,13 @@ class TwinFunctionTest {
     }
 
     @Test
-    void recordsWaitForTheWatermarkAndApplyInEventTimeOrderWithOneTimerPerAsset() throws Exception {
+    void recordsWaitForTheWatermarkAndApplyInEventTimeOrderListedOncePerAsset() throws Exception {
         aqi(T0 + 20_000, 60);
-        aqi(T0 + 10_000, 50); // out of order, within the bound
+        aqi(T0 + 10_000, 50); // out of order, within the bound: listed again, earlier
+        aqi(T0 + 15_000, 55); // between them: already covered by the listing at 10 s
         assertThat(aqiChanges()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(operator.waitingReleases()).as("at 20 s, then at 10 s").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("offline until its first record is applied").isZero();
 
         harness.processWatermark(T0 + 30_000);
         // The AQI group has no condition: an included asset also matches.
@@ -117,7 +133,9 @@ class TwinFunctionTest {
         int both = in | Contribution.OLD_INCLUDED | Contribution.OLD_MATCHES;
         // Coming online (nothing read yet: no part), then 50 at its time, then 50 → 60 at its time.
         assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3]).containsExactly(
-                (T0 + 10_000) + ":0→0/0", (T0 + 10_000) + ":0→50/" + in, (T0 + 20_000) + ":50→60/" + both);
+                (T0 + 10_000) + ":0→0/0", (T0 + 10_000) + ":0→50/" + in, (T0 + 15_000) + ":50→55/" + both,
+                (T0 + 20_000) + ":55→60/" + both);
+        assertThat(operator.waitingReleases()).isZero();
         assertThat(harness.numEventTimeTimers()).as("only the silence timer").isEqualTo(1);
     }
 
@@ -145,7 +163,33 @@ class TwinFunctionTest {
         harness.processWatermark(T0 + 2 * SILENCE);
         assertThat(aqiChanges()).extracting(c -> c[0]).containsExactly(T0 + 10_000 + SILENCE);
         assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("on the heap until a checkpoint").isZero();
+        harness.prepareSnapshotPreBarrier(1);
         assertThat(harness.numKeyedStateEntries()).as("the twin itself").isEqualTo(1);
+    }
+
+    @Test
+    void aCheckpointWritesTheTwinsAndTurnsTheWaitingListIntoTimersThatReleaseAfterARestore() throws Exception {
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        aqiChanges();
+        aqi(T0 + MINUTE + 30_000, 70);
+        aqi(T0 + MINUTE + 20_000, 60);
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(operator.waitingReleases()).isZero();
+        assertThat(harness.numEventTimeTimers()).as("the silence timer, the releases listed at 1:30 and 1:20").isEqualTo(3);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(snapshot);
+        harness.processWatermark(T0 + 2 * MINUTE);
+        int both = Contribution.OLD_INCLUDED | Contribution.OLD_MATCHES | Contribution.NEW_INCLUDED
+                | Contribution.NEW_MATCHES;
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3]).containsExactly(
+                (T0 + MINUTE + 20_000) + ":50→60/" + both, (T0 + MINUTE + 30_000) + ":60→70/" + both);
+        aqi(T0 + MINUTE + 20_000, 60, T0 + 2 * MINUTE); // within the lateness: the restored identity knows it
+        assertThat(deadLetterReasons()).containsExactly("DUPLICATE");
     }
 
     @Test
