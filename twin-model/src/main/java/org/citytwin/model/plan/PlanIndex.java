@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.citytwin.model.asset.AssetType;
+import org.citytwin.model.asset.MetricDef;
 import org.citytwin.model.catalog.Aggregation;
+import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.catalog.SourceKind;
 import org.citytwin.model.topology.AreaLevel;
 
@@ -39,6 +41,8 @@ public final class PlanIndex {
     private final boolean[] keepsSketch;
     private final Map<String, int[]> gaugeGroupsByType = new HashMap<>();
     private final int[] gaugeGroupPosition;
+    private final int[] groupMetricPosition;
+    private final MetricDef[] groupMetric;
     private final Map<String, Map<String, int[]>> readingGroups = new HashMap<>();
     private final Map<String, int[]> eventGroups = new HashMap<>();
     private final EvaluationPlan plan;
@@ -117,6 +121,14 @@ public final class PlanIndex {
                 }
             }
             groupDependents[g] = groupDependentSet.stream().mapToInt(i -> i).toArray();
+        }
+        groupMetricPosition = new int[members.size()];
+        groupMetric = new MetricDef[members.size()];
+        for (int g = 0; g < members.size(); g++) {
+            Indicator source = plan.slot(groupSlots[g][0]).indicator();
+            AssetType type = source.metric() == null ? null : plan.assetTypes().get(source.assetType());
+            groupMetricPosition[g] = type == null ? -1 : metricPosition(type.name(), source.metric());
+            groupMetric[g] = type == null ? null : type.metric(source.metric());
         }
         gaugeGroupPosition = new int[members.size()];
         for (AssetType type : plan.assetTypes().all()) {
@@ -223,6 +235,16 @@ public final class PlanIndex {
     /** The position of a gauge group among its asset type's {@link #gaugeGroups}. */
     public int gaugeGroupPosition(int group) {
         return gaugeGroupPosition[group];
+    }
+
+    /** The position of the metric a reading group reads within its asset type (-1 for event groups). */
+    public int groupMetricPosition(int group) {
+        return groupMetricPosition[group];
+    }
+
+    /** The metric a reading group reads (null for event groups). */
+    public MetricDef groupMetric(int group) {
+        return groupMetric[group];
     }
 
     /** The groups reading a metric of an asset type (gauge or counter). */

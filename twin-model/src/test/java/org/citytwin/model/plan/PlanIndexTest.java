@@ -184,11 +184,19 @@ class PlanIndexTest {
                 assertThat(INDEX.metricPosition(type.name(), metric)).isEqualTo(metrics.indexOf(metric));
                 assertThat(INDEX.readingGroups(type.name(), metric)).isEqualTo(
                         distinctGroups(CATALOG, i -> type.name().equals(i.assetType()) && metric.equals(i.metric())));
+                for (int group : INDEX.readingGroups(type.name(), metric)) {
+                    assertThat(INDEX.groupMetricPosition(group)).isEqualTo(metrics.indexOf(metric));
+                    assertThat(INDEX.groupMetric(group)).isSameAs(type.metric(metric));
+                }
             }
             for (String kind : type.events().keySet()) {
                 assertThat(INDEX.eventGroups(type.name(), kind)).as(type.name() + "/" + kind).isEqualTo(
                         distinctGroups(CATALOG, i -> i.source() == SourceKind.EVENT && kind.equals(i.event())
                                 && (i.assetType() == null || type.name().equals(i.assetType()))));
+                for (int group : INDEX.eventGroups(type.name(), kind)) {
+                    assertThat(INDEX.groupMetricPosition(group)).isEqualTo(-1);
+                    assertThat(INDEX.groupMetric(group)).isNull();
+                }
             }
             int[] gauges = distinctGroups(CATALOG, i -> i.source() == SourceKind.GAUGE && type.name().equals(i.assetType()));
             assertThat(INDEX.gaugeGroups(type.name())).isEqualTo(gauges);

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -17,6 +18,7 @@ import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.plan.PlanIndex;
 import org.citytwin.model.topology.Area;
+import org.citytwin.model.topology.AreaLevel;
 
 /**
  * The first phase of the area aggregation, chained to the twins: adds up, on the heap, what the
@@ -50,12 +52,15 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private transient ZeroWindows zeroWindows;
     /** Window end → the periods whose zero windows this subtask sent for it. */
     private transient TreeMap<Long, Set<Long>> zeroFilled;
-    /** Gauge changes by tick end, then area. */
-    private transient TreeMap<Long, Map<String, Bucket<GaugeAccumulator>>> gauges;
-    /** Window items by window end, then area. */
-    private transient TreeMap<Long, Map<String, Bucket<WindowAccumulator>>> windows;
-    /** A street's areas, street first. */
-    private transient Map<String, Area[]> areasOf;
+    /** The city's areas, numbered: buckets are arrays indexed by area. */
+    private transient Area[] areas;
+    private transient Map<String, Integer> areaNumbers;
+    /** A street's areas (numbers), street first. */
+    private transient Map<String, int[]> areasOf;
+    /** Gauge changes by tick end, then area number. */
+    private transient Buckets<GaugeAccumulator> gauges;
+    /** Window items by window end, then area number. */
+    private transient Buckets<WindowAccumulator> windows;
     private transient long watermark;
 
     public AreaPreAggregation(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs) {
@@ -70,17 +75,23 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         index = new PlanIndex(plan);
         zeroWindows = new ZeroWindows(plan, index, registry.resolve());
         zeroFilled = new TreeMap<>();
-        gauges = new TreeMap<>();
-        windows = new TreeMap<>();
+        areas = plan.topology().all().toArray(new Area[0]);
+        areaNumbers = new HashMap<>();
+        for (int a = 0; a < areas.length; a++) {
+            areaNumbers.put(areas[a].code(), a);
+        }
         areasOf = new HashMap<>();
+        gauges = new Buckets<>(areas.length, index.groupCount(), GaugeAccumulator[]::new);
+        windows = new Buckets<>(areas.length, index.groupCount(), WindowAccumulator[]::new);
         watermark = Long.MIN_VALUE;
     }
 
     @Override
     public void processElement(StreamRecord<Contribution> element) {
         Contribution c = element.getValue();
-        Area[] areas = areasOf.computeIfAbsent(c.area, street -> plan.topology().ancestorsAndSelf(street).toArray(new Area[0]));
-        for (Area area : areas) {
+        int[] numbers = areasOf.computeIfAbsent(c.area, street -> plan.topology().ancestorsAndSelf(street).stream()
+                .mapToInt(area -> areaNumbers.get(area.code())).toArray());
+        for (int area : numbers) {
             if (c.gauge) {
                 addGauges(c, area);
             } else {
@@ -92,16 +103,16 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         flushWindowsUpTo(watermark);
     }
 
-    private void addGauges(Contribution c, Area area) {
+    private void addGauges(Contribution c, int area) {
+        AreaLevel level = areas[area].level();
         Bucket<GaugeAccumulator> bucket = null;
         for (int i = 0; i < c.groups.length; i++) {
             int group = c.groups[i];
-            if (!index.computedAt(index.groupSource(group).slot(), area.level())) {
+            if (!index.computedAt(index.groupSource(group).slot(), level)) {
                 continue;
             }
             if (bucket == null) {
-                bucket = gauges.computeIfAbsent(PlanIndex.tickEnd(c.time, index.baseTickMs()), t -> new HashMap<>())
-                        .computeIfAbsent(area.code(), a -> new Bucket<>(new GaugeAccumulator[index.groupCount()]));
+                bucket = gauges.bucket(PlanIndex.tickEnd(c.time, index.baseTickMs()), area);
             }
             GaugeAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
@@ -111,16 +122,15 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         }
     }
 
-    private void addWindowItems(Contribution c, Area area) {
+    private void addWindowItems(Contribution c, int area) {
+        AreaLevel level = areas[area].level();
         for (int i = 0; i < c.groups.length; i++) {
             int group = c.groups[i];
             CompiledIndicator source = index.groupSource(group);
-            if (!index.computedAt(source.slot(), area.level())) {
+            if (!index.computedAt(source.slot(), level)) {
                 continue;
             }
-            Bucket<WindowAccumulator> bucket = windows
-                    .computeIfAbsent(PlanIndex.windowEnd(c.time, source.periodMs()), t -> new HashMap<>())
-                    .computeIfAbsent(area.code(), a -> new Bucket<>(new WindowAccumulator[index.groupCount()]));
+            Bucket<WindowAccumulator> bucket = windows.bucket(PlanIndex.windowEnd(c.time, source.periodMs()), area);
             WindowAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new WindowAccumulator());
@@ -154,31 +164,39 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
 
     /** Sends the gauge partials of the ticks ending at or before {@code time}. */
     private void flushGaugesUpTo(long time) {
-        while (!gauges.isEmpty() && gauges.firstKey() <= time) {
-            Map.Entry<Long, Map<String, Bucket<GaugeAccumulator>>> due = gauges.pollFirstEntry();
-            for (Map.Entry<String, Bucket<GaugeAccumulator>> area : due.getValue().entrySet()) {
-                int[] groups = area.getValue().groups();
+        while (gauges.firstEndAtOrBefore(time)) {
+            long tick = gauges.firstEnd();
+            Bucket<GaugeAccumulator>[] byArea = gauges.pollFirst();
+            for (int area = 0; area < byArea.length; area++) {
+                if (byArea[area] == null) {
+                    continue;
+                }
+                int[] groups = byArea[area].groups();
                 GaugeAccumulator[] changes = new GaugeAccumulator[groups.length];
                 for (int k = 0; k < groups.length; k++) {
-                    changes[k] = area.getValue().byGroup[groups[k]];
+                    changes[k] = byArea[area].byGroup[groups[k]].seal();
                 }
-                output.collect(new StreamRecord<>(new GaugePartial(area.getKey(), due.getKey(), groups, changes)));
+                output.collect(new StreamRecord<>(new GaugePartial(areas[area].code(), tick, groups, changes)));
             }
         }
     }
 
     /** Sends the window partials of the windows whose last millisecond is at or before {@code time}. */
     private void flushWindowsUpTo(long time) {
-        while (!windows.isEmpty() && (time == Long.MAX_VALUE || windows.firstKey() - 1 <= time)) {
-            Map.Entry<Long, Map<String, Bucket<WindowAccumulator>>> due = windows.pollFirstEntry();
-            addZeroWindows(due.getKey(), due.getValue());
-            for (Map.Entry<String, Bucket<WindowAccumulator>> area : due.getValue().entrySet()) {
-                int[] groups = area.getValue().groups();
+        while (windows.firstEndAtOrBefore(time == Long.MAX_VALUE ? time : time + 1)) {
+            long end = windows.firstEnd();
+            Bucket<WindowAccumulator>[] byArea = windows.pollFirst();
+            addZeroWindows(end, byArea);
+            for (int area = 0; area < byArea.length; area++) {
+                if (byArea[area] == null) {
+                    continue;
+                }
+                int[] groups = byArea[area].groups();
                 WindowAccumulator[] items = new WindowAccumulator[groups.length];
                 for (int k = 0; k < groups.length; k++) {
-                    items[k] = area.getValue().byGroup[groups[k]].seal();
+                    items[k] = byArea[area].byGroup[groups[k]].seal();
                 }
-                output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(area.getKey(), due.getKey(), groups, items)));
+                output.collect(WINDOWS, new StreamRecord<>(new WindowPartial(areas[area].code(), end, groups, items)));
             }
         }
     }
@@ -187,13 +205,16 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
      * Adds empty accumulators for the counting groups registered in each area, for every period
      * that has items at this window end and was not filled here before.
      */
-    private void addZeroWindows(long end, Map<String, Bucket<WindowAccumulator>> byArea) {
+    private void addZeroWindows(long end, Bucket<WindowAccumulator>[] byArea) {
         if (watermark != Long.MIN_VALUE) {
             zeroFilled.headMap(watermark - allowedLatenessMs).clear(); // no item can reach those windows now
         }
         Set<Long> filled = zeroFilled.computeIfAbsent(end, e -> new HashSet<>());
         Set<Long> periods = new HashSet<>();
-        for (Bucket<WindowAccumulator> bucket : byArea.values()) {
+        for (Bucket<WindowAccumulator> bucket : byArea) {
+            if (bucket == null) {
+                continue;
+            }
             for (int group : bucket.groups()) {
                 long period = index.groupSource(group).periodMs();
                 if (!filled.contains(period)) {
@@ -203,15 +224,67 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         }
         for (long period : periods) {
             filled.add(period);
-            zeroWindows.areas(period).forEach((area, groups) -> {
-                Bucket<WindowAccumulator> bucket = byArea.computeIfAbsent(area,
-                        a -> new Bucket<>(new WindowAccumulator[index.groupCount()]));
+            zeroWindows.areas(period).forEach((code, groups) -> {
+                int area = areaNumbers.get(code);
+                if (byArea[area] == null) {
+                    byArea[area] = new Bucket<>(new WindowAccumulator[index.groupCount()]);
+                }
                 for (int group : groups) {
-                    if (bucket.byGroup[group] == null) {
-                        bucket.open(group, new WindowAccumulator());
+                    if (byArea[area].byGroup[group] == null) {
+                        byArea[area].open(group, new WindowAccumulator());
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Buckets by end time (tick or window end), each an array by area number; the end used last is
+     * kept at hand, since consecutive contributions mostly fall in the same one.
+     */
+    private static final class Buckets<A> {
+        private final TreeMap<Long, Bucket<A>[]> byEnd = new TreeMap<>();
+        private final int areaCount;
+        private final int groupCount;
+        private final IntFunction<A[]> newAccumulators;
+        private long lastEnd = Long.MIN_VALUE;
+        private Bucket<A>[] last;
+
+        Buckets(int areaCount, int groupCount, IntFunction<A[]> newAccumulators) {
+            this.areaCount = areaCount;
+            this.groupCount = groupCount;
+            this.newAccumulators = newAccumulators;
+        }
+
+        @SuppressWarnings("unchecked")
+        Bucket<A> bucket(long end, int area) {
+            if (last == null || end != lastEnd) {
+                last = byEnd.computeIfAbsent(end, e -> (Bucket<A>[]) new Bucket[areaCount]);
+                lastEnd = end;
+            }
+            Bucket<A> bucket = last[area];
+            if (bucket == null) {
+                bucket = new Bucket<>(newAccumulators.apply(groupCount));
+                last[area] = bucket;
+            }
+            return bucket;
+        }
+
+        /** Whether there is a bucket ending at or before {@code time}. */
+        boolean firstEndAtOrBefore(long time) {
+            return !byEnd.isEmpty() && byEnd.firstKey() <= time;
+        }
+
+        long firstEnd() {
+            return byEnd.firstKey();
+        }
+
+        Bucket<A>[] pollFirst() {
+            Map.Entry<Long, Bucket<A>[]> first = byEnd.pollFirstEntry();
+            if (first.getKey() == lastEnd) {
+                last = null;
+            }
+            return first.getValue();
         }
     }
 

@@ -133,6 +133,7 @@ public final class AreaStateSerializers {
 
         @Override
         public void serialize(GaugeAccumulator acc, DataOutputView out) throws IOException {
+            acc.seal();
             out.writeLong(acc.sum);
             out.writeInt(acc.included);
             out.writeInt(acc.matching);

@@ -10,6 +10,10 @@ import org.citytwin.jobs.engine.twin.Contribution;
  * change of several assets in one tick — so partials and the area's accumulator combine by
  * {@link #merge}, in any order: a multiset count may be negative while removals arrive before
  * their inserts, and reads only the values with a positive count.
+ *
+ * <p>A partial collects the values of its changes unsorted ({@link #change} appends them) and
+ * {@link #seal()} sorts them into the multiset once, before it is sent: inserting each change
+ * into a sorted array cost a search and a copy per change.
  */
 public final class GaugeAccumulator {
 
@@ -20,6 +24,11 @@ public final class GaugeAccumulator {
     public long[] values = new long[0];
     public int[] counts = new int[0];
     public boolean touched;
+    /** Changes not yet in {@link #values}: values added and removed, unsorted (see {@link #seal}). */
+    private transient long[] added;
+    private transient long[] removed;
+    private transient int addedCount;
+    private transient int removedCount;
 
     public GaugeAccumulator() {}
 
@@ -32,7 +41,7 @@ public final class GaugeAccumulator {
                 matching--;
             }
             if (keepValues) {
-                add(oldValue, -1);
+                removed = append(removed, removedCount++, oldValue);
             }
         }
         if ((flags & Contribution.NEW_INCLUDED) != 0) {
@@ -42,14 +51,77 @@ public final class GaugeAccumulator {
                 matching++;
             }
             if (keepValues) {
-                add(newValue, 1);
+                added = append(added, addedCount++, newValue);
             }
         }
         touched = true;
     }
 
+    /** Puts the values {@link #change} collected into the multiset (done before it is read, merged or serialized). */
+    GaugeAccumulator seal() {
+        if (addedCount + removedCount == 0) {
+            return this;
+        }
+        if (addedCount > 0) {
+            Arrays.sort(added, 0, addedCount);
+        }
+        if (removedCount > 0) {
+            Arrays.sort(removed, 0, removedCount);
+        }
+        long[] nextValues = new long[values.length + addedCount + removedCount];
+        int[] nextCounts = new int[nextValues.length];
+        int n = 0;
+        int v = 0;
+        int a = 0;
+        int r = 0;
+        while (v < values.length || a < addedCount || r < removedCount) {
+            long value = Long.MAX_VALUE;
+            if (v < values.length) {
+                value = values[v];
+            }
+            if (a < addedCount) {
+                value = Math.min(value, added[a]);
+            }
+            if (r < removedCount) {
+                value = Math.min(value, removed[r]);
+            }
+            int count = 0;
+            if (v < values.length && values[v] == value) {
+                count += counts[v++];
+            }
+            while (a < addedCount && added[a] == value) {
+                count++;
+                a++;
+            }
+            while (r < removedCount && removed[r] == value) {
+                count--;
+                r++;
+            }
+            if (count != 0) {
+                nextValues[n] = value;
+                nextCounts[n++] = count;
+            }
+        }
+        values = Arrays.copyOf(nextValues, n);
+        counts = Arrays.copyOf(nextCounts, n);
+        addedCount = 0;
+        removedCount = 0;
+        return this;
+    }
+
+    private static long[] append(long[] a, int at, long value) {
+        if (a == null) {
+            a = new long[8];
+        } else if (at == a.length) {
+            a = Arrays.copyOf(a, at * 2);
+        }
+        a[at] = value;
+        return a;
+    }
+
     /** Adds a partial (the net change of other assets). */
     void merge(GaugeAccumulator partial) {
+        partial.seal();
         sum += partial.sum;
         included += partial.included;
         matching += partial.matching;
@@ -61,6 +133,7 @@ public final class GaugeAccumulator {
 
     /** The smallest included value; only when {@link #included} > 0. */
     long min() {
+        seal();
         for (int i = 0; i < values.length; i++) {
             if (counts[i] > 0) {
                 return values[i];
@@ -71,6 +144,7 @@ public final class GaugeAccumulator {
 
     /** The largest included value; only when {@link #included} > 0. */
     long max() {
+        seal();
         for (int i = values.length - 1; i >= 0; i--) {
             if (counts[i] > 0) {
                 return values[i];

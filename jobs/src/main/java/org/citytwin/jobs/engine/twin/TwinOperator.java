@@ -414,8 +414,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                 continue;
             }
             int k = index.gaugeGroupPosition(group);
-            int position = index.metricPosition(type.name(), indicator.indicator().metric());
-            MetricDef metric = type.metric(indicator.indicator().metric());
+            int position = index.groupMetricPosition(group);
+            MetricDef metric = index.groupMetric(group);
             long part = part(indicator, asset, state, position);
             byte membership = (byte) membership(indicator, asset, metric, state, position, Contribution.NEW_INCLUDED,
                     Contribution.NEW_MATCHES);
