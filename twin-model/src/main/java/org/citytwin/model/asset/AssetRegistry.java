@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -26,15 +27,19 @@ import java.util.zip.GZIPOutputStream;
  * Asset id → {@link Asset}. Loaded from a JSON-lines file (gzip when the name ends in .gz), one
  * {@code {"id","type","street","lat","lon","attributes":{..}}} per line; {@link #put} lets a
  * compacted Kafka topic keep it current. Thread-safe: a follower of that topic updates it while the
- * job's tasks read it.
+ * job's tasks read it; lookups by id, one per record, take no lock (the twins of a TaskManager's
+ * slots share one registry).
  */
 public final class AssetRegistry implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** In registration order, for {@link #all}; written under the lock. */
     private final Map<String, Asset> assets = new LinkedHashMap<>();
+    /** The same assets for lock-free lookups by id. */
+    private final Map<String, Asset> byId = new ConcurrentHashMap<>();
     /** Changes so far: lets a reader rebuild what it derived from the registry when it changed. */
-    private long version;
+    private volatile long version;
 
     public AssetRegistry() {
     }
@@ -45,21 +50,23 @@ public final class AssetRegistry implements Serializable {
 
     /** Adds or replaces an asset; returns the previous one or null. */
     public synchronized Asset put(Asset asset) {
+        byId.put(asset.id(), asset);
         version++;
         return assets.put(asset.id(), asset);
     }
 
     public synchronized Asset remove(String id) {
+        byId.remove(id);
         version++;
         return assets.remove(id);
     }
 
     /** How many times the registry changed; equal versions mean equal contents. */
-    public synchronized long version() { return version; }
+    public long version() { return version; }
 
     /** The asset with this id, or null. */
-    public synchronized Asset get(String id) {
-        return assets.get(id);
+    public Asset get(String id) {
+        return byId.get(id);
     }
 
     public synchronized int size() { return assets.size(); }

@@ -43,7 +43,7 @@ public final class PlanIndex {
     private final int[] gaugeGroupPosition;
     private final int[] groupMetricPosition;
     private final MetricDef[] groupMetric;
-    private final Map<String, Map<String, int[]>> readingGroups = new HashMap<>();
+    private final Map<String, Map<String, MetricRoute>> routes = new HashMap<>();
     private final Map<String, int[]> eventGroups = new HashMap<>();
     private final EvaluationPlan plan;
 
@@ -137,11 +137,12 @@ public final class PlanIndex {
             for (int k = 0; k < gaugeGroups.length; k++) {
                 gaugeGroupPosition[gaugeGroups[k]] = k;
             }
-            Map<String, int[]> routes = new HashMap<>();
+            Map<String, MetricRoute> typeRoutes = new HashMap<>();
             for (String metric : type.metrics().keySet()) {
-                routes.put(metric, groupsOf(plan.slotsForReading(type.name(), metric)));
+                typeRoutes.put(metric, new MetricRoute(metricPosition(type.name(), metric), type.metric(metric),
+                        groupsOf(plan.slotsForReading(type.name(), metric))));
             }
-            readingGroups.put(type.name(), routes);
+            routes.put(type.name(), typeRoutes);
             for (String kind : type.events().keySet()) {
                 eventGroups.put(type.name() + '\u0000' + kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
             }
@@ -249,9 +250,17 @@ public final class PlanIndex {
 
     /** The groups reading a metric of an asset type (gauge or counter). */
     public int[] readingGroups(String type, String metric) {
-        int[] groups = readingGroups.getOrDefault(type, Map.of()).get(metric);
-        return groups == null ? NO_SLOTS : groups;
+        MetricRoute route = route(type, metric);
+        return route == null ? NO_SLOTS : route.groups();
     }
+
+    /** Where a reading of a metric of an asset type goes, in one look-up; null for an undeclared metric. */
+    public MetricRoute route(String type, String metric) {
+        return routes.getOrDefault(type, Map.of()).get(metric);
+    }
+
+    /** A metric of an asset type: its position in the type, its definition, and the groups reading it. */
+    public record MetricRoute(int position, MetricDef metric, int[] groups) {}
 
     /** The groups reading an event kind of an asset type. */
     public int[] eventGroups(String type, String kind) {

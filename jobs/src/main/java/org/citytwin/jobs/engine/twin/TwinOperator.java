@@ -344,8 +344,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (event.isReading()) {
             // Metrics feed disjoint slots and areas combine changes commutatively: no ordering needed.
             for (Map.Entry<String, Double> reading : event.readings().entrySet()) {
-                MetricDef metric = type.metric(reading.getKey());
-                int position = index.metricPosition(type.name(), reading.getKey());
+                PlanIndex.MetricRoute route = index.route(type.name(), reading.getKey());
+                MetricDef metric = route.metric();
+                int position = route.position();
                 long value = metric.toFixed(reading.getValue());
                 if (metric.kind() == MetricKind.GAUGE) {
                     if (state.valueTimes[position] > event.time()) {
@@ -353,8 +354,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                     }
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
-                    emitGauges(asset, type, index.readingGroups(type.name(), reading.getKey()), state,
-                            effectiveTime);
+                    emitGauges(asset, type, route.groups(), state, effectiveTime);
                 } else {
                     if (state.counterTimes[position] > event.time()) {
                         continue; // an older total cannot be placed between applied ones
@@ -364,7 +364,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                     state.counterTimes[position] = event.time();
                     if (previous != AssetTwin.NONE) {
                         long increment = value >= previous ? value - previous : value; // a reset restarts at 0
-                        for (int group : index.readingGroups(type.name(), reading.getKey())) {
+                        for (int group : route.groups()) {
                             if (index.groupSource(group).acceptsReading(metric.fromFixed(increment), state.online, asset)) {
                                 items.add(group, increment, null);
                             }
