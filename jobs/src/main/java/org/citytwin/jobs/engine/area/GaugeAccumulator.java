@@ -17,12 +17,16 @@ import org.citytwin.jobs.engine.twin.Contribution;
  */
 public final class GaugeAccumulator {
 
+    /** Shared by every accumulator without values: the arrays are replaced, never written, when values come. */
+    private static final long[] NO_VALUES = new long[0];
+    private static final int[] NO_COUNTS = new int[0];
+
     public long sum;
     public int included;
     public int matching;
     /** MIN/MAX only: the distinct included values, ascending, and how many assets hold each. */
-    public long[] values = new long[0];
-    public int[] counts = new int[0];
+    public long[] values = NO_VALUES;
+    public int[] counts = NO_COUNTS;
     public boolean touched;
     /** Changes not yet in {@link #values}: values added and removed, unsorted (see {@link #seal}). */
     private transient long[] added;

@@ -506,13 +506,25 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         }
     }
 
-    /** An event's identity for deduplication: its event id, else its time and content. */
+    /**
+     * An event's identity for deduplication: its event id, else its time and content — for a
+     * reading, its metrics by name with each value's bits (exact, and without formatting doubles).
+     */
     static String identity(Event event) {
         if (event.eventId() != null) {
             return event.eventId();
         }
-        return event.time() + "|" + (event.isReading() ? new TreeMap<>(event.readings())
-                : event.kind() + new TreeMap<>(event.attributes()));
+        if (!event.isReading()) {
+            return event.time() + "|" + event.kind() + new TreeMap<>(event.attributes());
+        }
+        String[] names = event.readings().keySet().toArray(new String[0]);
+        Arrays.sort(names);
+        StringBuilder identity = new StringBuilder(24 + 24 * names.length).append(event.time());
+        for (String name : names) {
+            identity.append('|').append(name).append('=')
+                    .append(Long.toHexString(Double.doubleToLongBits(event.readings().get(name))));
+        }
+        return identity.toString();
     }
 
     /** Window items of one event, gathered per group, as one contribution for the asset's street. */

@@ -228,4 +228,20 @@ class TwinOperatorTest {
         aqi(T0 + 2 * MINUTE - LATENESS, 60, T0 + 2 * MINUTE); // at its partition's horizon
         assertThat(deadLetterReasons()).containsExactly("LATE");
     }
+
+    @Test
+    void aReadingsIdentityIsItsTimeAndExactValuesInAnyMapOrder() {
+        java.util.LinkedHashMap<String, Double> aqiFirst = new java.util.LinkedHashMap<>();
+        aqiFirst.put("aqi", 63.0);
+        aqiFirst.put("pm25", 0.1 + 0.2);
+        java.util.LinkedHashMap<String, Double> pm25First = new java.util.LinkedHashMap<>();
+        pm25First.put("pm25", 0.1 + 0.2);
+        pm25First.put("aqi", 63.0);
+        String identity = TwinOperator.identity(new Event(null, "AQ-1", T0, aqiFirst, null, Map.of()));
+        assertThat(TwinOperator.identity(new Event(null, "AQ-1", T0, pm25First, null, Map.of()))).isEqualTo(identity);
+        assertThat(TwinOperator.identity(new Event(null, "AQ-1", T0, Map.of("aqi", 63.0, "pm25", 0.3), null, Map.of())))
+                .as("0.1 + 0.2 is not 0.3").isNotEqualTo(identity);
+        assertThat(TwinOperator.identity(new Event(null, "AQ-1", T0 + 1, aqiFirst, null, Map.of()))).isNotEqualTo(identity);
+        assertThat(TwinOperator.identity(new Event("e-1", "AQ-1", T0, aqiFirst, null, Map.of()))).isEqualTo("e-1");
+    }
 }
