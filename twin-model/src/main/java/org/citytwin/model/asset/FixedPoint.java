@@ -19,8 +19,24 @@ public final class FixedPoint {
         return Math.round(value / resolution);
     }
 
-    /** Steps back to a value; scaled through the decimal number of steps so that 0.1 * 3 prints as 0.3. */
+    /** Resolutions that are a power of ten, 10^-k at index k, and the divisors 10^k. */
+    private static final double[] DECIMAL_RESOLUTIONS = {1, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6};
+    private static final double[] DIVISORS = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+    /**
+     * Steps back to a value: the decimal number of steps (steps × the resolution's decimal form)
+     * rounded to the nearest double, so that 0.1 * 3 gives 0.3. For a resolution 10^-k that is
+     * steps / 10^k in double arithmetic — a correctly rounded division of two exact numbers, the
+     * same double as through {@link BigDecimal}, without formatting the resolution each time.
+     */
     public static double fromFixed(long steps, double resolution) {
+        if (Math.abs(steps) < 1L << 52) {
+            for (int k = 0; k < DECIMAL_RESOLUTIONS.length; k++) {
+                if (resolution == DECIMAL_RESOLUTIONS[k]) {
+                    return steps / DIVISORS[k];
+                }
+            }
+        }
         return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(resolution)).doubleValue();
     }
 
