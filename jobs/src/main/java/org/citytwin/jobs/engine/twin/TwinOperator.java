@@ -67,8 +67,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
 
     private static final long serialVersionUID = 1L;
 
-    /** Twins kept on the heap before they are written back early (bounds memory between checkpoints). */
-    static final int MAX_LIVE_TWINS = 500_000;
+    /** Twins kept on the heap before they are written back early: bounds memory between checkpoints (~1 KB a twin). */
+    static final int MAX_LIVE_TWINS = 200_000;
 
     private final EvaluationPlan plan;
     private final RegistryRef registryRef;
@@ -78,6 +78,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     private final OutputTag<DeadLetter> deadLetters;
     private final EngineSampleWriter samples;
     private final String run;
+    private int maxLiveTwins = MAX_LIVE_TWINS;
 
     private transient PlanIndex index;
     private transient ValueState<AssetTwin> twinState;
@@ -159,7 +160,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
             return;
         }
-        if (live.size() >= MAX_LIVE_TWINS) {
+        if (live.size() >= maxLiveTwins) {
             writeBack();
             setCurrentKey(key);
         }
@@ -248,6 +249,12 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         followRegistry(asset, type, state, time + 1);
         forgetOldIdentities(operatorWatermark, state);
         arm(key, type, state);
+    }
+
+    /** A smaller bound on the twins kept on the heap (for tests). */
+    TwinOperator withMaxLiveTwins(int max) {
+        this.maxLiveTwins = max;
+        return this;
     }
 
     /** The listings waiting in the release queue (for tests). */

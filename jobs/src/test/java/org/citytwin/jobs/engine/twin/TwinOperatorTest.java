@@ -244,4 +244,28 @@ class TwinOperatorTest {
         assertThat(TwinOperator.identity(new Event(null, "AQ-1", T0 + 1, aqiFirst, null, Map.of()))).isNotEqualTo(identity);
         assertThat(TwinOperator.identity(new Event("e-1", "AQ-1", T0, aqiFirst, null, Map.of()))).isEqualTo("e-1");
     }
+
+    @Test
+    void pastTheHeapBoundTwinsAreWrittenBackEarlyAndReadAgainWhenTheirRecordsAreReleased() throws Exception {
+        harness.close();
+        for (int i = 2; i <= 3; i++) {
+            registry.put(new Asset("AQ-" + i, "air_station", street, 31.2, 121.5, Map.of("station_class", "roadside")));
+        }
+        operator = new TwinOperator(PLAN, RegistryRef.of(registry), LATENESS, Duration.ofDays(30), DEAD_LETTERS, null,
+                "live").withMaxLiveTwins(2);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.event().assetId(), Types.STRING);
+        harness.open();
+        for (int i = 1; i <= 3; i++) {
+            Event event = new Event(null, "AQ-" + i, T0 + i * 1000, Map.of("aqi", 10.0 * i), null, Map.of());
+            harness.processElement(new StreamRecord<>(new FeedRecord(event, null, new byte[0], "feed", 0, offset++,
+                    Long.MIN_VALUE), event.time()));
+        }
+        assertThat(harness.numKeyedStateEntries()).as("AQ-1 and AQ-2 written when AQ-3 came").isEqualTo(2);
+
+        harness.processWatermark(T0 + MINUTE);
+        int in = Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES;
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[2] + "/" + c[3]).containsExactlyInAnyOrder(
+                (T0 + 1000) + ":0/0", (T0 + 1000) + ":10/" + in, (T0 + 2000) + ":0/0", (T0 + 2000) + ":20/" + in,
+                (T0 + 3000) + ":0/0", (T0 + 3000) + ":30/" + in);
+    }
 }
