@@ -5,6 +5,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -97,6 +99,10 @@ public final class IndicatorJob {
         // Every operator emits new objects and keeps none it has emitted, so chained operators may
         // pass records on without a defensive copy.
         env.getConfig().enableObjectReuse();
+        // No type falls back to Kryo: each on an edge or in state is a Flink POJO or has a serializer
+        // of its own (docs/architecture.md, "Serializers"); one that is neither fails the job when it
+        // is built or started, instead of running slow and without a versioned snapshot.
+        env.configure(new Configuration().set(PipelineOptions.GENERIC_TYPES, false));
         OutputTag<DeadLetter> rejected = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
         long lateness = timing.allowedLateness().toMillis();
 

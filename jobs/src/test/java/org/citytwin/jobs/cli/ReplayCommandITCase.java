@@ -15,24 +15,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.citytwin.embedded.EmbeddedInfluxDb;
-import org.citytwin.embedded.EmbeddedKafka;
-import org.citytwin.embedded.TempDirs;
 import org.citytwin.jobs.archive.ArchiveFiles;
 import org.citytwin.jobs.archive.ArchiveSplit;
 import org.citytwin.jobs.engine.ReferenceIndicators;
 import org.citytwin.jobs.engine.ReferenceIndicators.Expected;
 import org.citytwin.jobs.engine.StoredPoints;
+import org.citytwin.jobs.testing.OverlayExpectations;
 import org.citytwin.jobs.testing.PartitionedFeed;
+import org.citytwin.jobs.testing.PointDifferences;
+import org.citytwin.jobs.testing.ReplayFixture;
 import org.citytwin.jobs.testing.TwinMiniCluster;
+import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
@@ -40,9 +39,11 @@ import org.citytwin.model.catalog.Category;
 import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.sim.CitySimulator;
+import org.citytwin.model.scenario.Scenario;
+import org.citytwin.model.scenario.ScenarioLoader;
+import org.citytwin.model.sim.ScenarioOverlay;
 import org.citytwin.model.sim.SimRecord;
 import org.citytwin.model.topology.CityTopology;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,11 +68,12 @@ class ReplayCommandITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = TwinMiniCluster.twoTaskManagers();
+    @RegisterExtension
+    static final ReplayFixture SERVICES = new ReplayFixture("replay-it");
 
     /** 00:53 to 01:05 UTC: two archive hours. */
     private static final long START = Instant.parse("2025-07-01T00:53:00Z").toEpochMilli();
     private static final long DURATION = 12 * 60_000;
-    private static final String TOPIC = "city-feed";
     private static final int PARTITIONS = 4;
     /** Good records held back in their partition until they are behind its watermark (not LATE). */
     private static final double HELD_BACK_SHARE = 0.07;
@@ -83,10 +85,13 @@ class ReplayCommandITCase {
     private static final String FROM = Instant.ofEpochMilli(START - 15 * 60_000).toString();
     private static final String TO = Instant.ofEpochMilli(START + DURATION).toString();
 
-    private static EmbeddedKafka kafka;
     private static EmbeddedInfluxDb influx;
     private static Path work;
     private static Path archive;
+    private static AssetTypes types;
+    private static CityTopology topology;
+    private static Catalog catalog;
+    private static AssetRegistry registry;
     private static List<SimRecord> feed;
     private static PartitionedFeed.Partitions partitions;
     private static List<Category> categories;
@@ -95,34 +100,21 @@ class ReplayCommandITCase {
 
     @BeforeAll
     static void runTheLiveJobWithTheArchiveOn() throws Exception {
-        kafka = EmbeddedKafka.start();
-        influx = EmbeddedInfluxDb.start();
-        work = Files.createTempDirectory("twin-replay-it-");
+        influx = SERVICES.influx();
+        work = SERVICES.work();
         archive = work.resolve("archive");
-        AssetTypes types = AssetTypes.load("shanghai");
-        CityTopology topology = CityTopology.load("shanghai");
-        Catalog catalog = CatalogLoader.load("shanghai");
+        types = AssetTypes.load("shanghai");
+        topology = CityTopology.load("shanghai");
+        catalog = CatalogLoader.load("shanghai");
         categories = catalog.categories();
         CitySimulator simulator = new CitySimulator(types, topology, CitySimulator.options()
                 .seed(9).scale(0.03).badShare(0.02).start(START).duration(DURATION));
         feed = new ArrayList<>();
         simulator.forEach(feed::add);
-        simulator.registry().write(work.resolve("registry.jsonl"));
+        registry = simulator.registry();
+        SERVICES.registry(registry);
         partitions = PartitionedFeed.arrange(feed, PARTITIONS, HELD_BACK_SHARE, MAX_OUT_OF_ORDERNESS, ALLOWED_LATENESS, 9);
-        // Retention goes by record timestamps: with the default 7 days, the broker would delete a feed
-        // stamped in 2025 while the test runs. A topic replays read from keeps what they need.
-        try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1).configs(Map.of("retention.ms", "-1"))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            for (SimRecord r : partitions.records().get(p)) { // stamped with their event time, as `twin simulate --kafka` does
-                records.add(new ProducerRecord<>(TOPIC, p, r.time(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
-            }
-        }
-        kafka.produce(records);
-        influx.createDatabase("twin");
+        SERVICES.feed(partitions.records());
 
         TwinCommandLine.Run run = twin("twin", "run", "--set", "feed.kafka.starting-offsets=earliest",
                 "--set", "feed.kafka.bounded=true", "--set", "archive.dir=" + archive);
@@ -141,19 +133,6 @@ class ReplayCommandITCase {
                 .as("the live run's points against the reference").isEmpty();
         assertThat(liveDeadLetters).as("the live run's dead letters against the reference").isEqualTo(expected.deadLetters());
         assertThat(liveDeadLetters.get(RejectReason.LATE)).as("LATE dead letters").isPositive();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (influx != null) {
-            influx.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (work != null) {
-            TempDirs.deleteRecursively(work);
-        }
     }
 
     @Test
@@ -201,6 +180,48 @@ class ReplayCommandITCase {
     @Test
     void aReplayFromKafkaGivesEveryPointOfTheLiveRun() throws Exception {
         assertSamePointsAsLive(replay("drill-kafka", "kafka", null, "max"), "drill-kafka", false);
+    }
+
+    /**
+     * {@code --scenario} on a replay from the archive (as {@link ScenarioReplayITCase} does from
+     * Kafka): flooding calls in two districts are merged into the archived history. The drill's
+     * flooding-call counts are the live run's plus exactly the overlay's, computed here from its
+     * records, and every indicator that reads no calls equals the live run's.
+     */
+    @Test
+    void aReplayFromTheArchiveWithAScenarioAddsExactlyTheOverlaysFloodingCallsToTheLiveRunsPoints() throws Exception {
+        List<String> districts = OverlayExpectations.districtsWith(registry, topology, "call_center_console").subList(0, 2);
+        Path file = work.resolve("flooding-calls-it.yaml");
+        Files.writeString(file, """
+                scenario: flooding-calls-it
+                seed: 5
+                start: 16m
+                duration: 10m
+                districts: ["%s", "%s"]
+                events:
+                  - {asset: call_center_console, event: call, rate: 3, per: district, attributes: {call_type: flooding}}
+                """.formatted(districts.get(0), districts.get(1)));
+        Scenario scenario = new ScenarioLoader(types, topology).load(file);
+        List<SimRecord> overlay = new ScenarioOverlay(scenario, types, topology, registry)
+                .records(Instant.parse(FROM).toEpochMilli(), Instant.parse(TO).toEpochMilli());
+        TwinCommandLine.Run run = twin("twin", "replay", "--from", FROM, "--to", TO, "--source", "archive",
+                archive.toString(), "--run", "drill-flooding", "--scenario", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        System.out.print(run.out());
+        assertThat(run.out()).contains(String.format("(%,d of them overlay records added by scenario 'flooding-calls-it')",
+                overlay.size()));
+        Map<String, Double> drill = points("twin", "drill-flooding");
+
+        Map<String, Double> added = OverlayExpectations.countsAdded(overlay, registry, topology);
+        assertThat(added.keySet()).anyMatch(k -> k.startsWith("call_flooding_count|" + districts.get(0)))
+                .anyMatch(k -> k.startsWith("call_flooding_count|" + districts.get(1)));
+        assertThat(OverlayExpectations.at(drill, added.keySet())).isEqualTo(OverlayExpectations.plus(live, added));
+
+        Set<String> affected = OverlayExpectations.affectedIndicators(catalog, Set.of("call_center_console"), Set.of("call"));
+        Map<String, Double> liveRest = OverlayExpectations.without(live, affected);
+        assertThat(liveRest).hasSizeGreaterThan(10_000);
+        assertThat(PointDifferences.between(liveRest, OverlayExpectations.without(drill, affected)))
+                .as("points of indicators that read no calls, drill-flooding vs the live run").isEmpty();
     }
 
     @Test
@@ -255,18 +276,7 @@ class ReplayCommandITCase {
         System.out.print(run.out());
         assertThat(run.out()).contains("replay '" + drill + "' ");
         Map<String, Double> replayed = points("twin", drill);
-        Map<String, Double> missing = new TreeMap<>(live);
-        replayed.keySet().forEach(missing::remove);
-        Map<String, Double> extra = new TreeMap<>(replayed);
-        live.keySet().forEach(extra::remove);
-        List<String> different = new ArrayList<>();
-        live.forEach((key, value) -> {
-            Double other = replayed.get(key);
-            if (other != null && !other.equals(value)) {
-                different.add(key + " live " + value + " " + drill + " " + other);
-            }
-        });
-        assertThat(summary(missing, extra, different)).as(drill + " vs the live run").isEmpty();
+        assertThat(PointDifferences.between(live, replayed)).as(drill + " vs the live run").isEmpty();
         Map<RejectReason, Long> expectedLetters = new TreeMap<>(liveDeadLetters);
         if (fromArchive) {
             expectedLetters.keySet().retainAll(List.of(RejectReason.LATE, RejectReason.DUPLICATE));
@@ -293,54 +303,16 @@ class ReplayCommandITCase {
         return byReason;
     }
 
-    /** Counts and the first few of each kind of difference, with the point times they fall on; "" when none. */
-    private static String summary(Map<String, Double> missing, Map<String, Double> extra, List<String> different) {
-        if (missing.isEmpty() && extra.isEmpty() && different.isEmpty()) {
-            return "";
-        }
-        return missing.size() + " missing (times " + times(missing.keySet()) + ", e.g. "
-                + missing.keySet().stream().limit(5).toList() + "), " + extra.size() + " extra (times "
-                + times(extra.keySet()) + ", e.g. " + extra.keySet().stream().limit(5).toList() + "), "
-                + different.size() + " different " + different.stream().limit(5).toList();
-    }
-
-    private static Map<String, Integer> times(java.util.Collection<String> keys) {
-        Map<String, Integer> byTime = new TreeMap<>();
-        keys.forEach(k -> byTime.merge(Instant.ofEpochMilli(Long.parseLong(k.substring(k.lastIndexOf('|') + 1)))
-                .toString(), 1, Integer::sum));
-        return byTime;
-    }
-
     /** Every indicator point of a run: "id|area|time" → value. */
     private static Map<String, Double> points(String database, String run) throws IOException, InterruptedException {
-        Map<String, Double> points = new HashMap<>();
-        for (Category category : categories) { // one query per category keeps each answer small
-            for (Map<String, Object> row : influx.query(database, "SELECT \"value\", \"id\", \"area\" FROM indicator"
-                    + " WHERE \"run\" = '" + run + "' AND \"category\" = '" + category.id() + "'")) {
-                points.put(row.get("id") + "|" + row.get("area") + "|" + row.get("time"), (Double) row.get("value"));
-            }
-        }
-        List<Map<String, Object>> count = influx.query(database,
-                "SELECT count(value) FROM indicator WHERE \"run\" = '" + run + "'");
-        assertThat(count.isEmpty() ? 0L : ((Double) count.get(0).get("count")).longValue())
-                .as("points of run " + run + " in " + database).isEqualTo(points.size());
-        return points;
+        return SERVICES.points(database, run, categories);
     }
 
     /** A twin command on this test's Kafka, InfluxDB database and files. */
     private static TwinCommandLine.Run twin(String database, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--set", "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--set", "feed.kafka.topic=" + TOPIC,
-                "--set", "registry.file=" + work.resolve("registry.jsonl"),
-                "--set", "influxdb.url=" + influx.url(),
-                "--set", "influxdb.database=" + database,
-                "--set", "dead-letters.dir=" + work.resolve("dead-letters"),
-                "--set", "checkpoint.dir=" + work.resolve("checkpoints").toUri(),
-                "--set", "checkpoint.interval=1 s",
-                "--set", "alerts.enabled=false",
-                "--set", "parallelism=2"));
+        all.addAll(SERVICES.settings(database));
+        all.addAll(List.of("--set", "checkpoint.interval=1 s"));
         return TwinCommandLine.run(all.toArray(String[]::new));
     }
 }

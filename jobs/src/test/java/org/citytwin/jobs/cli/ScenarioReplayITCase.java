@@ -5,42 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.citytwin.embedded.EmbeddedInfluxDb;
-import org.citytwin.embedded.EmbeddedKafka;
-import org.citytwin.embedded.TempDirs;
+import org.citytwin.jobs.testing.OverlayExpectations;
+import org.citytwin.jobs.testing.PointDifferences;
+import org.citytwin.jobs.testing.ReplayFixture;
 import org.citytwin.jobs.testing.TwinMiniCluster;
-import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Catalog;
 import org.citytwin.model.catalog.CatalogLoader;
-import org.citytwin.model.catalog.Category;
-import org.citytwin.model.catalog.Indicator;
 import org.citytwin.model.scenario.Scenario;
 import org.citytwin.model.scenario.ScenarioLoader;
 import org.citytwin.model.sim.CitySimulator;
 import org.citytwin.model.sim.ScenarioOverlay;
 import org.citytwin.model.sim.SimRecord;
 import org.citytwin.model.topology.CityTopology;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,19 +46,17 @@ class ScenarioReplayITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = TwinMiniCluster.twoTaskManagers();
+    @RegisterExtension
+    static final ReplayFixture SERVICES = new ReplayFixture("scenario-it");
 
     private static final long START = Instant.parse("2025-07-01T02:00:00Z").toEpochMilli();
     private static final long DURATION = 15 * 60_000;
     private static final String FROM = Instant.ofEpochMilli(START).toString();
     private static final String TO = Instant.ofEpochMilli(START + DURATION).toString();
-    private static final String TOPIC = "city-feed";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SUMMARY = Pattern.compile(
             ": ([0-9,]+) records(?: \\(([0-9,]+) of them overlay records added by scenario '([^']+)'\\))?, [0-9,]+ points written .*, ([0-9,]+) dead letters");
 
-    private static EmbeddedKafka kafka;
-    private static EmbeddedInfluxDb influx;
-    private static Path work;
     private static AssetTypes types;
     private static CityTopology topology;
     private static Catalog catalog;
@@ -83,9 +70,6 @@ class ScenarioReplayITCase {
 
     @BeforeAll
     static void replayTheSamePeriodWithoutAndWithTheOverlay() throws Exception {
-        kafka = EmbeddedKafka.start();
-        influx = EmbeddedInfluxDb.start();
-        work = Files.createTempDirectory("twin-scenario-it-");
         types = AssetTypes.load("shanghai");
         topology = CityTopology.load("shanghai");
         catalog = CatalogLoader.load("shanghai");
@@ -93,20 +77,14 @@ class ScenarioReplayITCase {
         CitySimulator simulator = new CitySimulator(types, topology, CitySimulator.options().seed(29).scale(0.03)
                 .badShare(0.01).start(START).duration(DURATION).stormAt(START + 10 * 86_400_000L, 3_600_000));
         registry = simulator.registry();
-        registry.write(work.resolve("registry.jsonl"));
-        try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1).configs(Map.of("retention.ms", "-1"))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (SimRecord r : simulator) { // keyed by asset: the producer's partitioner spreads them over both partitions
-            records.add(new ProducerRecord<>(TOPIC, null, r.time(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
-        }
-        kafka.produce(records);
-        influx.createDatabase("twin");
+        SERVICES.registry(registry);
+        List<SimRecord> records = new ArrayList<>();
+        simulator.forEach(records::add);
+        SERVICES.feed(2, records); // the producer's partitioner spreads them over both partitions by asset
 
-        districts = districtsWith("rain_gauge", "call_center_console", "substation_feeder").subList(0, 2);
-        Path file = work.resolve("typhoon-it.yaml");
+        districts = OverlayExpectations.districtsWith(registry, topology, "rain_gauge", "call_center_console",
+                "substation_feeder").subList(0, 2);
+        Path file = SERVICES.work().resolve("typhoon-it.yaml");
         Files.writeString(file, """
                 scenario: typhoon-it
                 seed: 11
@@ -126,19 +104,6 @@ class ScenarioReplayITCase {
         typhoon = summary(replay("typhoon", "--scenario", file.toString()));
         calmPoints = points("calm");
         typhoonPoints = points("typhoon");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (influx != null) {
-            influx.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (work != null) {
-            TempDirs.deleteRecursively(work);
-        }
     }
 
     @Test
@@ -180,106 +145,26 @@ class ScenarioReplayITCase {
 
     @Test
     void floodingCallsAndFeederTripsAreHistorysPlusExactlyTheOverlays() throws IOException {
-        Map<String, Double> added = new TreeMap<>();
-        for (SimRecord r : overlay) {
-            JsonNode record = JSON.readTree(r.json());
-            if (record.has("event")) {
-                String id = record.get("event").asText().equals("call") ? "call_flooding_count" : "grid_trip_count";
-                long windowEnd = (r.time() / 900_000 + 1) * 900_000; // both are 15-minute windows
-                String street = registry.get(r.key()).street();
-                for (String area : List.of(street, topology.parent(street).code(), topology.city().code())) {
-                    added.merge(id + "|" + area + "|" + windowEnd, 1.0, Double::sum);
-                }
-            }
-        }
+        Map<String, Double> added = OverlayExpectations.countsAdded(overlay, registry, topology);
         assertThat(added.keySet()).anyMatch(k -> k.startsWith("call_flooding_count|" + districts.get(0)))
                 .anyMatch(k -> k.startsWith("grid_trip_count|" + districts.get(1)));
-        Map<String, Double> expected = new TreeMap<>();
-        Map<String, Double> actual = new TreeMap<>();
-        added.forEach((key, count) -> {
-            expected.put(key, calmPoints.getOrDefault(key, 0.0) + count);
-            actual.put(key, typhoonPoints.get(key));
-        });
-        assertThat(actual).isEqualTo(expected);
+        assertThat(OverlayExpectations.at(typhoonPoints, added.keySet())).isEqualTo(OverlayExpectations.plus(calmPoints, added));
     }
 
     @Test
     void everyIndicatorTheOverlayDoesNotReadIsUnchanged() {
-        Set<String> affected = affectedIndicators(Set.of("rain_gauge", "call_center_console", "substation_feeder"),
-                Set.of("call", "trip"));
-        Map<String, Double> calmRest = without(calmPoints, affected);
-        Map<String, Double> typhoonRest = without(typhoonPoints, affected);
+        Set<String> affected = OverlayExpectations.affectedIndicators(catalog,
+                Set.of("rain_gauge", "call_center_console", "substation_feeder"), Set.of("call", "trip"));
+        Map<String, Double> calmRest = OverlayExpectations.without(calmPoints, affected);
         assertThat(calmRest).hasSizeGreaterThan(10_000);
-        Map<String, Double> different = new TreeMap<>();
-        calmRest.forEach((key, value) -> {
-            if (!value.equals(typhoonRest.get(key))) {
-                different.put(key, typhoonRest.get(key));
-            }
-        });
-        typhoonRest.keySet().stream().filter(key -> !calmRest.containsKey(key)).forEach(key -> different.put(key, typhoonRest.get(key)));
-        assertThat(different).as("points of indicators the overlay does not read, different with it").isEmpty();
-    }
-
-    /** Indicators reading the asset types or event kinds, and formulas over them (transitively). */
-    private static Set<String> affectedIndicators(Set<String> assetTypes, Set<String> eventKinds) {
-        Set<String> affected = new HashSet<>();
-        for (Indicator i : catalog.indicators()) {
-            if (i.assetType() != null ? assetTypes.contains(i.assetType()) : i.event() != null && eventKinds.contains(i.event())) {
-                affected.add(i.id());
-            }
-        }
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Indicator i : catalog.indicators()) {
-                if (i.formula() != null && !affected.contains(i.id())
-                        && affected.stream().anyMatch(a -> Pattern.compile("\\b" + a + "\\b").matcher(i.formula()).find())) {
-                    grew = affected.add(i.id());
-                }
-            }
-        }
-        return affected;
-    }
-
-    private static Map<String, Double> without(Map<String, Double> points, Set<String> ids) {
-        Map<String, Double> rest = new HashMap<>();
-        points.forEach((key, value) -> {
-            if (!ids.contains(key.substring(0, key.indexOf('|')))) {
-                rest.put(key, value);
-            }
-        });
-        return rest;
-    }
-
-    /** Districts where the registry has assets of every one of these types, by code. */
-    private static List<String> districtsWith(String... assetTypes) {
-        Map<String, Set<String>> typesByDistrict = new TreeMap<>();
-        for (Asset a : registry.all()) {
-            typesByDistrict.computeIfAbsent(topology.parent(a.street()).code(), d -> new HashSet<>()).add(a.type());
-        }
-        List<String> found = new ArrayList<>();
-        typesByDistrict.forEach((district, present) -> {
-            if (present.containsAll(List.of(assetTypes))) {
-                found.add(district);
-            }
-        });
-        assertThat(found).as("districts with " + List.of(assetTypes)).hasSizeGreaterThanOrEqualTo(2);
-        return found;
+        assertThat(PointDifferences.between(calmRest, OverlayExpectations.without(typhoonPoints, affected)))
+                .as("points of indicators the overlay does not read, with it against without it").isEmpty();
     }
 
     private static TwinCommandLine.Run replay(String run, String... more) {
         List<String> args = new ArrayList<>(List.of("replay", "--from", FROM, "--to", TO, "--source", "kafka", "--run", run));
         args.addAll(List.of(more));
-        args.addAll(List.of(
-                "--set", "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--set", "feed.kafka.topic=" + TOPIC,
-                "--set", "registry.file=" + work.resolve("registry.jsonl"),
-                "--set", "influxdb.url=" + influx.url(),
-                "--set", "influxdb.database=twin",
-                "--set", "dead-letters.dir=" + work.resolve("dead-letters"),
-                "--set", "checkpoint.dir=" + work.resolve("checkpoints").toUri(),
-                "--set", "alerts.enabled=false",
-                "--set", "parallelism=2"));
+        args.addAll(SERVICES.settings("twin"));
         return TwinCommandLine.run(args.toArray(String[]::new));
     }
 
@@ -297,13 +182,6 @@ class ScenarioReplayITCase {
 
     /** Every indicator point of a run: "id|area|time" → value. */
     private static Map<String, Double> points(String run) throws IOException, InterruptedException {
-        Map<String, Double> points = new HashMap<>();
-        for (Category category : catalog.categories()) { // one query per category keeps each answer small
-            for (Map<String, Object> row : influx.query("twin", "SELECT \"value\", \"id\", \"area\" FROM indicator"
-                    + " WHERE \"run\" = '" + run + "' AND \"category\" = '" + category.id() + "'")) {
-                points.put(row.get("id") + "|" + row.get("area") + "|" + row.get("time"), (Double) row.get("value"));
-            }
-        }
-        return points;
+        return SERVICES.points("twin", run, catalog.categories());
     }
 }

@@ -43,6 +43,7 @@ import org.citytwin.jobs.sink.influx.InfluxDbSampleWriter;
 import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.CoverageFeed;
 import org.citytwin.jobs.testing.PartitionedFeed;
+import org.citytwin.jobs.testing.PointDifferences;
 import org.citytwin.jobs.testing.StandaloneFlinkCluster;
 import org.citytwin.jobs.testing.TwinMiniCluster;
 import org.citytwin.model.asset.AssetTypes;
@@ -87,7 +88,6 @@ class IndicatorEngineITCase {
     private static final int PARTITIONS = 4;
     /** Good records held back in their partition until they are behind its watermark (not LATE). */
     private static final double HELD_BACK_SHARE = 0.07;
-    private static final double RELATIVE = 1e-9;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedKafka kafka;
@@ -255,7 +255,7 @@ class IndicatorEngineITCase {
                 soft.assertThat(differences(expected.points(), r.points, r.tagErrors))
                         .as("parallelism " + r.parallelism + " vs the independent reference").isEmpty();
             }
-            soft.assertThat(differences(one.points, four.points, List.of(), true))
+            soft.assertThat(PointDifferences.between(one.points, four.points, List.of(), PointDifferences.EXACT))
                     .as("parallelism 1 (expected) vs parallelism 4 (actual), exact doubles").isEmpty();
         });
     }
@@ -501,74 +501,7 @@ class IndicatorEngineITCase {
 
     private static String differences(Map<PointKey, Double> expectedPoints, Map<PointKey, Double> actual,
             List<String> tagErrors) {
-        return differences(expectedPoints, actual, tagErrors, false);
-    }
-
-    /** The differences, at most 20 listed, with the counts of missing, extra and different points; "" when none. */
-    private static String differences(Map<PointKey, Double> expectedPoints, Map<PointKey, Double> actual,
-            List<String> tagErrors, boolean exact) {
-        List<String> listed = new ArrayList<>();
-        int missing = 0;
-        int extra = 0;
-        int different = 0;
-        Map<String, Integer> differentById = new TreeMap<>();
-        for (Map.Entry<PointKey, Double> e : sorted(expectedPoints).entrySet()) {
-            Double a = actual.get(e.getKey());
-            if (a == null) {
-                missing++;
-                add(listed, "missing " + e.getKey() + " expected " + e.getValue());
-            } else if (!(exact ? a.equals(e.getValue()) : close(e.getKey().id(), e.getValue(), a))) {
-                different++;
-                differentById.merge(e.getKey().id(), 1, Integer::sum);
-                add(listed, "different " + e.getKey() + " expected " + e.getValue() + " actual " + a);
-            }
-        }
-        for (Map.Entry<PointKey, Double> a : sorted(actual).entrySet()) {
-            if (!expectedPoints.containsKey(a.getKey())) {
-                extra++;
-                add(listed, "extra " + a.getKey() + " actual " + a.getValue());
-            }
-        }
-        for (String t : tagErrors) {
-            add(listed, "tags: " + t);
-        }
-        if (missing + extra + different + tagErrors.size() == 0) {
-            return "";
-        }
-        return String.format("%d points expected, %d read: %d missing, %d extra, %d different, %d tag errors;"
-                + " different per indicator: %s%n  %s", expectedPoints.size(), actual.size(), missing, extra,
-                different, tagErrors.size(), differentById, String.join("\n  ", listed));
-    }
-
-    private static Map<PointKey, Double> sorted(Map<PointKey, Double> points) {
-        TreeMap<PointKey, Double> m = new TreeMap<>((x, y) -> {
-            int c = Long.compare(x.time(), y.time());
-            c = c != 0 ? c : x.id().compareTo(y.id());
-            return c != 0 ? c : x.area().compareTo(y.area());
-        });
-        m.putAll(points);
-        return m;
-    }
-
-    private static void add(List<String> listed, String line) {
-        if (listed.size() < 20) {
-            listed.add(line);
-        }
-    }
-
-    /**
-     * Counts exactly; percentiles within DDSketch's relative accuracy of the reference's exact
-     * quantile (its guarantee: |sketch − exact| ≤ α·|exact|); other values within 1e-9 relative.
-     */
-    private static boolean close(String id, double expected, double actual) {
-        Aggregation aggregation = catalog.get(id).aggregation();
-        if (aggregation == Aggregation.COUNT || aggregation == Aggregation.DISTINCT) {
-            return expected == actual;
-        }
-        if (aggregation.isPercentile()) {
-            return Math.abs(actual - expected) <= Aggregation.SKETCH_RELATIVE_ACCURACY * Math.abs(expected) * (1 + 1e-12);
-        }
-        return Math.abs(actual - expected) <= RELATIVE * Math.max(Math.abs(expected), Math.abs(actual));
+        return PointDifferences.between(expectedPoints, actual, tagErrors, PointDifferences.withinAccuracy(plan));
     }
 
     private static List<Indicator> catalogIndicators() {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.citytwin.embedded.FreePorts;
 import org.citytwin.embedded.TempDirs;
 
@@ -26,6 +27,13 @@ import org.citytwin.embedded.TempDirs;
 public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Starts tried, each with fresh ports, before giving up. */
+    static final int START_ATTEMPTS = 3;
+    private static final String LOG_CONFIGURATION = "log4j2.properties";
+    /** Lines of a process's log quoted in an error. */
+    private static final int LOG_TAIL = 60;
+    /** A REST poll while starting; the JobManager's exit is checked between polls. */
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
     /** The JVM running the tests, so the cluster runs on the same Java. */
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -34,17 +42,18 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path jvmOptions;
     private final Path dir;
     private final int restPort;
-    private final Process jobManager;
+    private Process jobManager;
+    /** Why earlier attempts to start this cluster failed, oldest first. */
+    private List<String> failedStarts = List.of();
     private final List<Process> taskManagers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private StandaloneFlinkCluster(Path jar, Path jvmOptions, Path dir, int restPort) throws IOException {
+    private StandaloneFlinkCluster(Path jar, Path jvmOptions, Path dir, int restPort) {
         this.distribution = distribution();
         this.jar = jar;
         this.jvmOptions = jvmOptions;
         this.dir = dir;
         this.restPort = restPort;
-        this.jobManager = launch("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "jobmanager");
     }
 
     /**
@@ -53,14 +62,60 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      */
     public static StandaloneFlinkCluster start(Path jar, Path jvmOptions, int taskManagers, int slots)
             throws Exception {
+        return start(jar, jvmOptions, taskManagers, slots, FreePorts::next);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int)}, with each attempt's REST and then JobManager RPC port
+     * taken from {@code ports}. The ports are free when picked but bound later by other JVMs, so
+     * another test JVM may take one first: a start whose JobManager or TaskManager exits (or whose
+     * REST port answers for another cluster) is retried with fresh ports, {@value #START_ATTEMPTS}
+     * attempts in all, and the error of the last one lists every attempt's reason.
+     */
+    static StandaloneFlinkCluster start(Path jar, Path jvmOptions, int taskManagers, int slots, IntSupplier ports)
+            throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it with mvn package (the ITCases run after it)");
         }
-        Path dir = Files.createTempDirectory("twin-flink-cluster-");
-        int restPort = FreePorts.next();
+        List<String> failedStarts = new ArrayList<>();
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int restPort = ports.getAsInt();
+            int rpcPort = ports.getAsInt();
+            Path dir = Files.createTempDirectory("twin-flink-cluster-");
+            writeConfiguration(dir, restPort, rpcPort, slots);
+            StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(jar, jvmOptions, dir, restPort);
+            try {
+                cluster.jobManager = cluster.launch("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                        "jobmanager");
+                for (int i = 0; i < taskManagers; i++) {
+                    cluster.startTaskManager();
+                }
+                cluster.awaitTrue(() -> {
+                    cluster.checkTaskManagersAlive();
+                    // Briefly: a process that took the REST port may accept the connection and never answer.
+                    return cluster.send(HttpRequest.newBuilder(cluster.uri("/taskmanagers")).GET(), POLL_TIMEOUT)
+                            .path("taskmanagers").size() >= taskManagers;
+                }, taskManagers + " TaskManagers registered");
+                cluster.checkTheRestPortIsThisClusters();
+                cluster.failedStarts = List.copyOf(failedStarts);
+                return cluster;
+            } catch (ProcessExited e) {
+                failedStarts.add("attempt " + attempt + " (REST port " + restPort + ", RPC port " + rpcPort + "): "
+                        + e.getMessage());
+                cluster.close();
+            } catch (Exception | AssertionError e) {
+                cluster.close();
+                throw e;
+            }
+        }
+        throw new IllegalStateException("the Flink cluster did not start in " + START_ATTEMPTS
+                + " attempts, each with fresh ports:\n" + String.join("\n", failedStarts));
+    }
+
+    private static void writeConfiguration(Path dir, int restPort, int rpcPort, int slots) throws IOException {
         Files.writeString(dir.resolve("config.yaml"), String.join("\n",
                 "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + FreePorts.next(),
+                "jobmanager.rpc.port: " + rpcPort,
                 "jobmanager.bind-host: 127.0.0.1",
                 "jobmanager.memory.process.size: 1024m",
                 "taskmanager.host: 127.0.0.1",
@@ -85,17 +140,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 "heartbeat.timeout: 10000",
                 "io.tmp.dirs: " + dir.resolve("tmp"),
                 ""));
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(jar, jvmOptions, dir, restPort);
-        try {
-            for (int i = 0; i < taskManagers; i++) {
-                cluster.startTaskManager();
-            }
-            cluster.awaitTaskManagers(taskManagers);
-        } catch (Exception | AssertionError e) {
-            cluster.close();
-            throw e;
-        }
-        return cluster;
+        // Each process logs to its stdout, which goes to its log file. Without this file Log4j would
+        // take the first log4j2-test.properties on the classpath: flink-runtime's test jar's, which
+        // turns logging off (a JobManager that could not bind its port then exited with an empty log).
+        Files.writeString(dir.resolve(LOG_CONFIGURATION), String.join("\n",
+                "rootLogger.level = WARN",
+                "rootLogger.appenderRef.console.ref = console",
+                "appender.console.type = Console",
+                "appender.console.name = console",
+                "appender.console.layout.type = PatternLayout",
+                "appender.console.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                ""));
     }
 
     /** Flink's jars from this JVM's classpath: neither Kafka (the connector comes with the job jar) nor the project. */
@@ -112,11 +167,53 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private Process launch(String mainClass, String name) throws IOException {
-        return new ProcessBuilder(JAVA, "-Xmx768m", "@" + jvmOptions, "-cp", distribution, mainClass,
+        return new ProcessBuilder(JAVA, "-Xmx768m", "@" + jvmOptions,
+                "-Dlog4j.configurationFile=" + dir.resolve(LOG_CONFIGURATION), "-cp", distribution, mainClass,
                 "--configDir", dir.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .redirectOutput(log(name).toFile())
                 .start();
+    }
+
+    private Path log(String name) {
+        return dir.resolve(name + ".log");
+    }
+
+    /** Fails when a TaskManager exited; only while starting, as tests kill them later. */
+    private void checkTaskManagersAlive() throws IOException {
+        List<String> exited = new ArrayList<>();
+        for (int i = 0; i < taskManagers.size(); i++) {
+            if (!taskManagers.get(i).isAlive()) {
+                exited.add(exitReason("TaskManager " + i, taskManagers.get(i), "taskmanager-" + i));
+            }
+        }
+        if (!exited.isEmpty()) {
+            throw new ProcessExited(String.join("\n", exited));
+        }
+    }
+
+    /** Another process's REST server on our port would answer the checks above: ask for our temp directory. */
+    private void checkTheRestPortIsThisClusters() throws Exception {
+        String tmp = dir.resolve("tmp").toString();
+        for (JsonNode entry : get("/jobmanager/config")) {
+            if (entry.path("key").asText().equals("io.tmp.dirs") && entry.path("value").asText().equals(tmp)) {
+                return;
+            }
+        }
+        throw new ProcessExited("the REST port " + restPort + " answers for another cluster (its io.tmp.dirs is not "
+                + tmp + ")");
+    }
+
+    private String exitReason(String what, Process process, String logName) throws IOException {
+        List<String> lines = Files.readAllLines(log(logName));
+        return what + " exited with code " + process.exitValue() + ", the last " + Math.min(LOG_TAIL, lines.size())
+                + " of " + lines.size() + " lines of its log " + log(logName) + ":\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size()));
+    }
+
+    /** Why earlier attempts to start this cluster failed (each with fresh ports), oldest first. */
+    public List<String> failedStarts() {
+        return failedStarts;
     }
 
     /** Starts one more TaskManager JVM. */
@@ -135,10 +232,15 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         awaitTrue(() -> get("/taskmanagers").path("taskmanagers").size() >= n, n + " TaskManagers registered");
     }
 
-    /** {@code flink run -d JAR ARGS...}, as a user submits the job; returns its job id. */
+    /** {@code flink run -d JAR ARGS...} with the cluster's job jar, as a user submits the job; returns its job id. */
     public String submit(List<String> programArgs) throws Exception {
+        return submit(jar, programArgs);
+    }
+
+    /** {@code flink run -d JAR ARGS...} with this jar; returns the job id. */
+    public String submit(Path jobJar, List<String> programArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of(JAVA, "@" + jvmOptions, "-cp", distribution,
-                "org.apache.flink.client.cli.CliFrontend", "run", "-d", jar.toString()));
+                "org.apache.flink.client.cli.CliFrontend", "run", "-d", jobJar.toString()));
         command.addAll(programArgs);
         Path log = dir.resolve("flink-run.log");
         ProcessBuilder flinkRun = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -176,7 +278,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private JsonNode send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+        return send(request, Duration.ofSeconds(60));
+    }
+
+    private JsonNode send(HttpRequest.Builder request, Duration timeout) throws Exception {
+        HttpResponse<String> response = http.send(request.timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("Flink REST " + response.statusCode() + ": " + response.body());
@@ -210,7 +316,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 // the JobManager is not answering yet
             }
             if (!jobManager.isAlive()) {
-                throw new IllegalStateException("the JobManager exited:\n" + jobManagerLog());
+                throw new ProcessExited(exitReason("the JobManager", jobManager, "jobmanager"));
             }
             Thread.sleep(200);
         }
@@ -222,9 +328,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         for (Process p : taskManagers) {
             p.destroyForcibly();
         }
-        jobManager.destroyForcibly();
+        if (jobManager != null) {
+            jobManager.destroyForcibly();
+        }
         try {
-            jobManager.waitFor();
+            if (jobManager != null) {
+                jobManager.waitFor();
+            }
             for (Process p : taskManagers) {
                 p.waitFor();
             }
@@ -232,5 +342,12 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         TempDirs.deleteRecursively(dir);
+    }
+
+    /** A process of the cluster exited: with its exit code and the end of its log. */
+    private static final class ProcessExited extends IllegalStateException {
+        ProcessExited(String reason) {
+            super(reason);
+        }
     }
 }
