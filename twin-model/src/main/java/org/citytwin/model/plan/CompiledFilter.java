@@ -18,11 +18,15 @@ import java.util.Optional;
  * undeclared name is unbound (CEL then yields no boolean: the filter does not hold).
  */
 final class CompiledFilter {
+    private static final Object[] NO_VARIABLES = new Object[0];
+
     private final CelRuntime.Program program;
     /** The plain form, or null: the CEL program decides. */
     private final PlainPredicate plain;
     /** Declared variable → default when the asset lacks it. */
     private final Map<String, Object> defaults;
+    /** Per variable of {@link #plain}: its declared default, or null when undeclared (unbound). */
+    private final Object[] plainDefaults;
     /** The variables the expression reads. */
     private final String[] references;
     /** Per-asset results; null unless the expression reads no reading variable. */
@@ -35,6 +39,10 @@ final class CompiledFilter {
         this.program = compiled.program();
         this.plain = compiled.plain();
         this.defaults = defaults;
+        this.plainDefaults = new Object[plain == null ? 0 : plain.nameCount()];
+        for (int i = 0; i < plainDefaults.length; i++) {
+            plainDefaults[i] = defaults.get(plain.name(i));
+        }
         this.references = compiled.references().toArray(new String[0]);
         boolean attributesOnly = !reading
                 || !(compiled.references().contains("value") || compiled.references().contains("online"));
@@ -84,9 +92,9 @@ final class CompiledFilter {
 
     private boolean evaluate(double value, boolean online, Asset asset) {
         if (plain != null) {
-            Object[] vars = new Object[plain.nameCount()];
+            Object[] vars = plain.nameCount() == 0 ? NO_VARIABLES : new Object[plain.nameCount()];
             for (int i = 0; i < vars.length; i++) {
-                Object bound = assetVariable(plain.name(i), asset);
+                Object bound = assetVariable(plain.name(i), plainDefaults[i], asset);
                 if (!plain.decides(i, bound)) {
                     return Expressions.test(program, readingVars(value, online, asset));
                 }
@@ -132,7 +140,11 @@ final class CompiledFilter {
 
     /** A declared attribute variable: the asset's value, else the declared default; null (unbound) when undeclared. */
     private Object assetVariable(String name, Asset asset) {
-        Object fallback = defaults.get(name);
+        return assetVariable(name, defaults.get(name), asset);
+    }
+
+    /** {@link #assetVariable(String, Asset)} with the name's declared default (null: undeclared) at hand. */
+    private static Object assetVariable(String name, Object fallback, Asset asset) {
         if (fallback == null) {
             return null;
         }

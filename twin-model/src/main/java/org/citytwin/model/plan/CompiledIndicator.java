@@ -28,8 +28,11 @@ public final class CompiledIndicator implements Serializable {
     private transient CompiledFilter filter;
     private transient CompiledFilter condition;
     private transient CelRuntime.Program formula;
-    /** The deserialized plan that compiles the programs on first use; null once they are linked. */
-    private transient EvaluationPlan unlinked;
+    /**
+     * The deserialized plan that compiles the programs on first use; null once they are linked.
+     * Volatile, written after the programs: a thread of another slot that sees null sees them too.
+     */
+    private transient volatile EvaluationPlan unlinked;
 
     CompiledIndicator(int slot, Indicator indicator, Map<String, Object> defaults) {
         this.slot = slot;
