@@ -58,8 +58,11 @@ public final class Expressions {
         this.types = types;
     }
 
-    /** A compiled expression, or the reasons it does not compile. */
-    public record Compiled(CelRuntime.Program program, List<String> errors, Set<String> references) {
+    /**
+     * A compiled expression, or the reasons it does not compile. {@code plain} is a filter's plain
+     * Java form when its shape is a simple one ({@link PlainPredicate}), else null.
+     */
+    public record Compiled(CelRuntime.Program program, List<String> errors, Set<String> references, PlainPredicate plain) {
         public boolean ok() { return errors.isEmpty(); }
     }
 
@@ -112,9 +115,10 @@ public final class Expressions {
     public synchronized Compiled compileFilter(SourceKind kind, String assetType, String event, String expr) {
         Map<String, CelType> vars = filterVariables(kind, assetType, event);
         if (vars == null) {
-            return new Compiled(null, List.of("unknown source for the filter"), Set.of());
+            return new Compiled(null, List.of("unknown source for the filter"), Set.of(), null);
         }
-        String cacheKey = "filter\u0000" + vars + "\u0000" + expr;
+        // The source kind is part of the key: it decides whether value and online are a reading's.
+        String cacheKey = "filter\u0000" + (kind == SourceKind.EVENT) + "\u0000" + vars + "\u0000" + expr;
         Compiled known = COMPILED.get(cacheKey);
         if (known != null) {
             return known;
@@ -126,7 +130,7 @@ public final class Expressions {
         });
         String what = assetType == null ? "event " + event
                 : kind == SourceKind.EVENT ? "asset type " + assetType + ", event " + event : "asset type " + assetType;
-        Compiled compiled = compile(cel, expr, "unknown attribute", what, vars.keySet());
+        Compiled compiled = compile(cel, expr, "unknown attribute", what, vars.keySet(), kind != SourceKind.EVENT);
         if (compiled.ok()) {
             COMPILED.put(cacheKey, compiled);
         }
@@ -154,19 +158,21 @@ public final class Expressions {
         if (known != null && formulaIds.containsAll(known.references())) {
             return known;
         }
-        Compiled compiled = compile(formulaEnv, expr, "unknown indicator", "the catalog", null);
+        Compiled compiled = compile(formulaEnv, expr, "unknown indicator", "the catalog", null, null);
         if (compiled.ok()) {
             COMPILED.put("formula\u0000" + expr, compiled);
         }
         return compiled;
     }
 
-    private static Compiled compile(Cel cel, String expr, String unknownWhat, String where, Set<String> known) {
+    /** {@code reading}: for a filter, whether {@code value} and {@code online} are a reading's; null for a formula. */
+    private static Compiled compile(Cel cel, String expr, String unknownWhat, String where, Set<String> known,
+                                    Boolean reading) {
         CelValidationResult r;
         try {
             r = cel.compile(expr);
         } catch (RuntimeException e) {
-            return new Compiled(null, List.of("bad CEL '" + expr + "': " + e.getMessage()), Set.of());
+            return new Compiled(null, List.of("bad CEL '" + expr + "': " + e.getMessage()), Set.of(), null);
         }
         if (r.hasError()) {
             List<String> errs = new ArrayList<>();
@@ -186,7 +192,7 @@ public final class Expressions {
                     errs.add("bad CEL '" + expr + "': " + i.getMessage());
                 }
             }
-            return new Compiled(null, errs, Set.of());
+            return new Compiled(null, errs, Set.of(), null);
         }
         try {
             CelAbstractSyntaxTree ast = r.getAst();
@@ -196,9 +202,10 @@ public final class Expressions {
                     refs.add(ref.name());
                 }
             });
-            return new Compiled(cel.createProgram(ast), List.of(), refs);
+            return new Compiled(cel.createProgram(ast), List.of(), refs,
+                    reading == null ? null : PlainPredicate.of(ast, reading));
         } catch (Exception e) {
-            return new Compiled(null, List.of("bad CEL '" + expr + "': " + e.getMessage()), Set.of());
+            return new Compiled(null, List.of("bad CEL '" + expr + "': " + e.getMessage()), Set.of(), null);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.citytwin.model.plan;
 
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelVariableResolver;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Expressions;
@@ -12,11 +11,12 @@ import org.citytwin.model.topology.AreaLevel;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * One slot of an {@link EvaluationPlan}: the indicator plus its compiled CEL programs. The
- * programs are not serializable; a deserialized plan compiles them when one is first needed.
+ * One slot of an {@link EvaluationPlan}: the indicator plus its compiled CEL programs (filters and
+ * conditions of simple shapes run as plain Java, see {@link CompiledFilter}). The programs are not
+ * serializable; a deserialized plan compiles them when one is first needed. Shared by the threads
+ * of a TaskManager's slots: evaluation is thread-safe.
  */
 public final class CompiledIndicator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,11 +25,14 @@ public final class CompiledIndicator implements Serializable {
     private final Indicator indicator;
     /** Declared variables of the filter environment with the default used when an asset lacks the attribute. */
     private final Map<String, Object> defaults;
-    private transient CelRuntime.Program filter;
-    private transient CelRuntime.Program condition;
+    private transient CompiledFilter filter;
+    private transient CompiledFilter condition;
     private transient CelRuntime.Program formula;
-    /** The deserialized plan that compiles the programs on first use; null once they are linked. */
-    private transient EvaluationPlan unlinked;
+    /**
+     * The deserialized plan that compiles the programs on first use; null once they are linked.
+     * Volatile, written after the programs: a thread of another slot that sees null sees them too.
+     */
+    private transient volatile EvaluationPlan unlinked;
 
     CompiledIndicator(int slot, Indicator indicator, Map<String, Object> defaults) {
         this.slot = slot;
@@ -37,9 +40,10 @@ public final class CompiledIndicator implements Serializable {
         this.defaults = defaults;
     }
 
-    void link(CelRuntime.Program filter, CelRuntime.Program condition, CelRuntime.Program formula) {
-        this.filter = filter;
-        this.condition = condition;
+    void link(Expressions.Compiled filter, Expressions.Compiled condition, CelRuntime.Program formula) {
+        boolean reading = indicator.source() != SourceKind.EVENT;
+        this.filter = filter == null ? null : new CompiledFilter(filter, defaults, reading);
+        this.condition = condition == null ? null : new CompiledFilter(condition, defaults, reading);
         this.formula = formula;
         this.unlinked = null;
     }
@@ -89,26 +93,20 @@ public final class CompiledIndicator implements Serializable {
         if (!online && indicator.source() == SourceKind.GAUGE && !indicator.offlineKeep()) {
             return false;
         }
-        CelRuntime.Program filter = linked().filter;
-        return filter == null || Expressions.test(filter, readingVars(value, online, asset));
+        CompiledFilter filter = linked().filter;
+        return filter == null || filter.holds(value, online, asset);
     }
 
     /** For SHARE: whether the asset's state meets the condition. */
     public boolean conditionHolds(double value, boolean online, Asset asset) {
-        CelRuntime.Program condition = linked().condition;
-        return condition == null || Expressions.test(condition, readingVars(value, online, asset));
+        CompiledFilter condition = linked().condition;
+        return condition == null || condition.holds(value, online, asset);
     }
 
     /** Whether an event (attributes) of an asset passes the filter. */
     public boolean acceptsEvent(Map<String, Object> eventAttributes, Asset asset) {
-        CelRuntime.Program filter = linked().filter;
-        if (filter == null) {
-            return true;
-        }
-        return Expressions.test(filter, name -> {
-            Object value = eventAttributes.get(name);
-            return value != null ? Optional.of(value) : assetVariable(name, asset);
-        });
+        CompiledFilter filter = linked().filter;
+        return filter == null || filter.holds(eventAttributes, asset);
     }
 
     /** Evaluates a FORMULA over the values of the indicators it reads (by id); NaN when it cannot. */
@@ -118,24 +116,6 @@ public final class CompiledIndicator implements Serializable {
             throw new IllegalStateException(indicator.id() + " is not a formula");
         }
         return Expressions.evaluate(formula, inputs);
-    }
-
-    /** The variables of a reading's filter: the reading's value, online, and the asset's declared attributes. */
-    private CelVariableResolver readingVars(double value, boolean online, Asset asset) {
-        return name -> switch (name) {
-            case "value" -> Optional.of(value);
-            case "online" -> Optional.of(online);
-            default -> assetVariable(name, asset);
-        };
-    }
-
-    /** A declared attribute variable: the asset's value, else the declared default; undeclared names are unbound. */
-    private Optional<Object> assetVariable(String name, Asset asset) {
-        if (!defaults.containsKey(name)) {
-            return Optional.empty();
-        }
-        Object value = asset == null ? null : asset.attributes().get(name);
-        return Optional.ofNullable(value != null ? value : defaults.get(name));
     }
 
     @Override

@@ -174,8 +174,7 @@ public final class EvaluationPlan implements Serializable {
                     x.errors().forEach(e -> errors.add(new CatalogError(i.file(), i.line(), i.id(), e)));
                 }
             }
-            c.link(f == null ? null : f.program(), cond == null ? null : cond.program(),
-                    formula == null ? null : formula.program());
+            c.link(f, cond, formula == null ? null : formula.program());
         }
         if (!errors.isEmpty()) {
             throw new CatalogException(errors);
