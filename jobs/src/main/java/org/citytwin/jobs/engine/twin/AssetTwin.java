@@ -16,6 +16,7 @@ import org.citytwin.model.event.Event;
 public final class AssetTwin {
 
     public static final long NONE = Long.MIN_VALUE;
+    private static final Event[] NO_EVENTS = new Event[0];
 
     /** Latest gauge value per metric (fixed-point) and its event time. */
     public long[] values;
@@ -26,7 +27,7 @@ public final class AssetTwin {
     public long lastSeen = NONE;
     public boolean online;
     /** Events waiting for the watermark, in arrival order (applied in event-time order). */
-    public Event[] pending = new Event[0];
+    public Event[] pending = NO_EVENTS;
     /** Earliest time among {@link #pending} (MAX_VALUE: none). */
     public long firstPending = Long.MAX_VALUE;
     /** Identities of the events applied or waiting that could still arrive again within the lateness, and their times. */
@@ -49,6 +50,15 @@ public final class AssetTwin {
      */
     public long[] parts;
     public byte[] memberships;
+
+    // On the heap only (not in keyed state): what spares a record the look-ups its twin has done before.
+    /** The asset's id: the key the twin is kept under. */
+    String key;
+    /** The registry entry last resolved for the asset, and the registry's version then. */
+    Asset resolved;
+    long resolvedVersion = NONE;
+    /** The registry entry the parts were last computed with (null: none since the twin was read). */
+    Asset followed;
 
     public AssetTwin() {}
 
@@ -105,19 +115,40 @@ public final class AssetTwin {
 
     /** Takes the waiting events at or before {@code watermark}, in event-time order (arrival order within a time). */
     List<Event> releaseUpTo(long watermark) {
-        List<Event> due = new ArrayList<>();
-        List<Event> waiting = new ArrayList<>();
+        int due = 0;
         for (Event event : pending) {
-            (event.time() <= watermark ? due : waiting).add(event);
+            if (event.time() <= watermark) {
+                due++;
+            }
         }
-        due.sort(Comparator.comparingLong(Event::time)); // stable
-        pending = waiting.toArray(new Event[0]);
-        firstPending = waiting.stream().mapToLong(Event::time).min().orElse(Long.MAX_VALUE);
-        return due;
+        if (due == pending.length) { // the common case: all of them (mostly one)
+            List<Event> all = Arrays.asList(pending);
+            if (due > 1) {
+                all.sort(Comparator.comparingLong(Event::time)); // stable
+            }
+            dropPending();
+            return all;
+        }
+        List<Event> released = new ArrayList<>(due);
+        Event[] waiting = new Event[pending.length - due];
+        int kept = 0;
+        long first = Long.MAX_VALUE;
+        for (Event event : pending) {
+            if (event.time() <= watermark) {
+                released.add(event);
+            } else {
+                waiting[kept++] = event;
+                first = Math.min(first, event.time());
+            }
+        }
+        released.sort(Comparator.comparingLong(Event::time)); // stable
+        pending = waiting;
+        firstPending = first;
+        return released;
     }
 
     void dropPending() {
-        pending = new Event[0];
+        pending = NO_EVENTS;
         firstPending = Long.MAX_VALUE;
     }
 

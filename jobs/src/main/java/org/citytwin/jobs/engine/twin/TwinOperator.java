@@ -127,7 +127,6 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        releases.toTimers(this::setCurrentKey, timers);
         writeBack();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
@@ -146,27 +145,37 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         super.close();
     }
 
+    /**
+     * The key is not set per record: twins are on the heap, and the key is set only where keyed
+     * state or a timer is touched ({@link #twin}, {@link #arm}) — setting it serializes the key for RocksDB.
+     */
+    @Override
+    public void setKeyContextElement(StreamRecord<FeedRecord> record) {
+    }
+
     @Override
     public void processElement(StreamRecord<FeedRecord> element) throws Exception {
         FeedRecord record = element.getValue();
-        String key = (String) getCurrentKey();
+        Event event = record.event();
+        String key = event.assetId();
         long operatorWatermark = timers.currentWatermark();
         counters.watermark(operatorWatermark);
-        Event event = record.event();
-        Asset asset = registry.get(event.assetId());
+        if (live.size() >= maxLiveTwins) {
+            writeBack();
+        }
+        AssetTwin state = twin(key);
+        Asset asset = resolve(key, state);
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
         if (type == null) {
             // Known to the parser, gone since (a tombstone on the registry topic).
-            reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + event.assetId() + "' is no longer registered");
+            reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + key + "' is no longer registered");
             return;
         }
-        if (live.size() >= maxLiveTwins) {
-            writeBack();
-            setCurrentKey(key);
-        }
-        AssetTwin state = twin(key);
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
+            state.key = key;
+            state.resolved = asset;
+            state.resolvedVersion = registry.version();
             live.put(key, state);
         }
         // LATE is decided by the watermark this record met in its partition alone, so the decision
@@ -186,7 +195,24 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         }
         // Only identities behind the operator's watermark are LATE whichever partition repeats them.
         forgetOldIdentities(operatorWatermark, state);
-        arm(key, type, state);
+        arm(type, state);
+    }
+
+    /**
+     * The asset's registry entry: the one its twin resolved last while the registry has not changed
+     * since (no look-up), else the registry's (null: not registered).
+     */
+    private Asset resolve(String key, AssetTwin state) {
+        long version = registry.version();
+        if (state != null && state.resolvedVersion == version) {
+            return state.resolved;
+        }
+        Asset asset = registry.get(key);
+        if (state != null) {
+            state.resolved = asset;
+            state.resolvedVersion = version;
+        }
+        return asset;
     }
 
     /** A record that is not LATE: DUPLICATE, or held until the watermark, or applied at once behind it. */
@@ -210,16 +236,16 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long watermark = mark.getTimestamp();
-        releases.pollUpTo(watermark, (second, key) -> {
-            setCurrentKey(key);
-            act(key, second, watermark);
-        });
+        releases.pollUpTo(watermark, (second, twin) -> act(twin, second, watermark));
         super.processWatermark(mark);
     }
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        act(timer.getKey(), timer.getTimestamp(), timers.currentWatermark());
+        AssetTwin state = twin(timer.getKey());
+        if (state != null) {
+            act(state, timer.getTimestamp(), timers.currentWatermark());
+        }
     }
 
     @Override
@@ -228,18 +254,14 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /** The asset's action at {@code time}: release what is due, go offline if silent, re-arm. */
-    private void act(String key, long time, long operatorWatermark) throws Exception {
-        AssetTwin state = twin(key);
-        if (state == null) {
-            return;
-        }
+    private void act(AssetTwin state, long time, long operatorWatermark) {
         if (time == state.releaseAt) {
             state.releaseAt = AssetTwin.NONE;
         }
         if (time == state.silenceTimer) {
             state.silenceTimer = AssetTwin.NONE;
         }
-        Asset asset = registry.get(key);
+        Asset asset = resolve(state.key, state);
         AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
         if (type == null) {
             state.dropPending(); // the asset was removed from the registry while its records waited
@@ -248,7 +270,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         releaseUpTo(time, asset, type, state);
         followRegistry(asset, type, state, time + 1);
         forgetOldIdentities(operatorWatermark, state);
-        arm(key, type, state);
+        arm(type, state);
     }
 
     /** A smaller bound on the twins kept on the heap (for tests). */
@@ -262,20 +284,26 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         return releases.size();
     }
 
-    /** The twin of the current key: on the heap, else from keyed state (then kept on the heap); null if none. */
+    /** The asset's twin: on the heap, else from keyed state (then kept on the heap); null if none. */
     private AssetTwin twin(String key) throws Exception {
         AssetTwin state = live.get(key);
         if (state == null) {
+            setCurrentKey(key);
             state = twinState.value();
             if (state != null) {
+                state.key = key;
                 live.put(key, state);
             }
         }
         return state;
     }
 
-    /** Writes the twins on the heap to keyed state and forgets them. */
+    /**
+     * Writes the twins on the heap to keyed state and forgets them; the assets listed for release
+     * become timers first (the queue holds their twins).
+     */
     private void writeBack() throws Exception {
+        releases.toTimers(this::setCurrentKey, timers);
         for (Map.Entry<String, AssetTwin> entry : live.entrySet()) {
             setCurrentKey(entry.getKey());
             twinState.update(entry.getValue());
@@ -288,16 +316,17 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * the watermark passes it (listed again only when earlier than the one listed), and, while it
      * is online, one silence timer (not moved by newer readings: it re-arms when it fires early).
      */
-    private void arm(String key, AssetType type, AssetTwin state) {
+    private void arm(AssetType type, AssetTwin state) {
         if (state.firstPending != Long.MAX_VALUE) {
             long release = timerFor(state.firstPending);
             if (state.releaseAt == AssetTwin.NONE || release < state.releaseAt) {
-                releases.add(release, key);
+                releases.add(release, state);
                 state.releaseAt = release;
             }
         }
         if (state.online && type.silenceTimeoutMs() > 0 && state.silenceTimer == AssetTwin.NONE) {
             long silence = timerFor(state.lastSeen + type.silenceTimeoutMs());
+            setCurrentKey(state.key);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, silence);
             state.silenceTimer = silence;
         }
@@ -409,7 +438,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (groups.length == 0) {
             return;
         }
-        state.contributing(index.gaugeGroups(type.name()).length, asset);
+        if (state.street == null) {
+            state.contributing(index.gaugeGroups(type.name()).length, asset);
+        }
         int n = 0;
         int[] gaugeGroups = new int[groups.length];
         long[] olds = new long[groups.length];
@@ -434,7 +465,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state.memberships[k] = membership;
             n++;
         }
-        if (n > 0) {
+        if (n == groups.length) {
+            emit(Contribution.gauge(state.street, effectiveTime, gaugeGroups, olds, news, flags));
+        } else if (n > 0) {
             emit(Contribution.gauge(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
                     Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
@@ -446,7 +479,11 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * (filters and attribute values read them). Effective at {@code time}.
      */
     private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time) {
-        if (state.street == null || state.assetFingerprint == AssetTwin.fingerprint(asset)) {
+        if (state.street == null || asset == state.followed) {
+            return;
+        }
+        state.followed = asset;
+        if (state.assetFingerprint == AssetTwin.fingerprint(asset)) {
             return;
         }
         int[] groups = index.gaugeGroups(type.name());
