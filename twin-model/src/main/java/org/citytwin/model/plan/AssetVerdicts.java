@@ -4,8 +4,9 @@ import org.citytwin.model.asset.Asset;
 
 /**
  * The results of one filter that reads only an asset's static attributes, remembered per asset:
- * a fixed table of {@value #SLOTS} slots (chosen by the asset id's hash, a newer asset taking the
- * slot), so memory is bounded whatever the registry's size. A result is found only for the very
+ * a fixed table of {@value #SLOTS} slots (chosen by the asset instance's identity hash, which lives in
+ * the object's header at hand — the id string's hash field is one more cache miss — a newer asset
+ * taking the slot), so memory is bounded whatever the registry's size. A result is found only for the very
  * {@link Asset} instance it was computed from: assets are immutable values and a registry change
  * puts a new instance, so a result of an older version of an asset is never returned.
  * <p>Thread-safe without a lock: a slot holds an immutable pair (final fields, safely seen through
@@ -42,7 +43,7 @@ final class AssetVerdicts {
     }
 
     private static int slot(Asset asset) {
-        int h = asset.id().hashCode();
+        int h = System.identityHashCode(asset);
         return (h ^ (h >>> 16)) & (SLOTS - 1);
     }
 }

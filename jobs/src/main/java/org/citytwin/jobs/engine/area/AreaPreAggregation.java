@@ -22,8 +22,8 @@ import org.citytwin.model.topology.AreaLevel;
 
 /**
  * The first phase of the area aggregation, chained to the twins: adds up, on the heap, what the
- * twins of this subtask contribute to each area (street, district, city) per base tick (gauge
- * changes) and per window end (window items), and sends one partial per area and bucket instead
+ * twins of this subtask contribute to each area (street, district, city) per tick of the gauge
+ * (gauge changes: the area reads a gauge only at its own ticks) and per window end (window items), and sends one partial per area and bucket instead
  * of one record per event and area. A bucket is sent when the watermark passes it (before the
  * watermark itself, so the area has every partial of a tick when its timer fires), at once when
  * it is already behind the watermark (a late item), before each checkpoint barrier (so the
@@ -103,17 +103,19 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         flushWindowsUpTo(watermark);
     }
 
+    /**
+     * Adds gauge changes to the bucket of their group's tick end: the area reads a gauge only at
+     * its ticks, so the changes of a 5 or 15 min gauge are one partial per tick, not one per base tick.
+     */
     private void addGauges(Contribution c, int area) {
         AreaLevel level = areas[area].level();
-        Bucket<GaugeAccumulator> bucket = null;
         for (int i = 0; i < c.groups.length; i++) {
             int group = c.groups[i];
-            if (!index.computedAt(index.groupSource(group).slot(), level)) {
+            CompiledIndicator source = index.groupSource(group);
+            if (!index.computedAt(source.slot(), level)) {
                 continue;
             }
-            if (bucket == null) {
-                bucket = gauges.bucket(PlanIndex.tickEnd(c.time, index.baseTickMs()), area);
-            }
+            Bucket<GaugeAccumulator> bucket = gauges.bucket(PlanIndex.tickEnd(c.time, source.periodMs()), area);
             GaugeAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new GaugeAccumulator());
@@ -239,16 +241,20 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     }
 
     /**
-     * Buckets by end time (tick or window end), each an array by area number; the end used last is
-     * kept at hand, since consecutive contributions mostly fall in the same one.
+     * Buckets by end time (tick or window end), each an array by area number; the few ends used
+     * last are kept at hand, since consecutive contributions mostly fall in the same ones (one per
+     * period).
      */
     private static final class Buckets<A> {
+        private static final int RECENT = 4;
         private final TreeMap<Long, Bucket<A>[]> byEnd = new TreeMap<>();
         private final int areaCount;
         private final int groupCount;
         private final IntFunction<A[]> newAccumulators;
-        private long lastEnd = Long.MIN_VALUE;
-        private Bucket<A>[] last;
+        private final long[] recentEnds = new long[RECENT];
+        @SuppressWarnings("unchecked")
+        private final Bucket<A>[][] recent = new Bucket[RECENT][];
+        private int nextRecent;
 
         Buckets(int areaCount, int groupCount, IntFunction<A[]> newAccumulators) {
             this.areaCount = areaCount;
@@ -256,18 +262,28 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
             this.newAccumulators = newAccumulators;
         }
 
-        @SuppressWarnings("unchecked")
         Bucket<A> bucket(long end, int area) {
-            if (last == null || end != lastEnd) {
-                last = byEnd.computeIfAbsent(end, e -> (Bucket<A>[]) new Bucket[areaCount]);
-                lastEnd = end;
-            }
-            Bucket<A> bucket = last[area];
+            Bucket<A>[] byArea = byArea(end);
+            Bucket<A> bucket = byArea[area];
             if (bucket == null) {
                 bucket = new Bucket<>(newAccumulators.apply(groupCount));
-                last[area] = bucket;
+                byArea[area] = bucket;
             }
             return bucket;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Bucket<A>[] byArea(long end) {
+            for (int r = 0; r < RECENT; r++) {
+                if (recent[r] != null && recentEnds[r] == end) {
+                    return recent[r];
+                }
+            }
+            Bucket<A>[] byArea = byEnd.computeIfAbsent(end, e -> (Bucket<A>[]) new Bucket[areaCount]);
+            recentEnds[nextRecent] = end;
+            recent[nextRecent] = byArea;
+            nextRecent = (nextRecent + 1) % RECENT;
+            return byArea;
         }
 
         /** Whether there is a bucket ending at or before {@code time}. */
@@ -281,8 +297,10 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
 
         Bucket<A>[] pollFirst() {
             Map.Entry<Long, Bucket<A>[]> first = byEnd.pollFirstEntry();
-            if (first.getKey() == lastEnd) {
-                last = null;
+            for (int r = 0; r < RECENT; r++) {
+                if (recent[r] == first.getValue()) {
+                    recent[r] = null;
+                }
             }
             return first.getValue();
         }

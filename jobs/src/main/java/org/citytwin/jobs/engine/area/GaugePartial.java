@@ -1,7 +1,8 @@
 package org.citytwin.jobs.engine.area;
 
 /**
- * The net gauge changes of the assets of one subtask in one area and one base tick: per accumulator group, a
+ * The net gauge changes of the assets of one subtask in one area up to one tick end (each group's changes
+ * of the group's own tick that ends there): per accumulator group, a
  * {@link GaugeAccumulator} holding the change (sums and counts to add, multiset values to add or
  * remove). The area applies every partial of a tick when the watermark passes the tick.
  * Serialized by {@link AreaStateSerializers}.
@@ -9,7 +10,7 @@ package org.citytwin.jobs.engine.area;
 public final class GaugePartial {
 
     public String area;
-    /** End of the base tick the changes are effective in. */
+    /** End of the tick (of each group's period) the changes are effective in. */
     public long tick;
     /** Accumulator groups ({@link PlanIndex#groupOf}). */
     public int[] groups;

@@ -99,12 +99,15 @@ class AreaPreAggregationTest {
 
     @Test
     void changesOfOneTickBecomeOnePartialPerLevelSentWhenTheWatermarkPassesTheTick() throws Exception {
-        long tick = T0 + new PlanIndex(PLAN).baseTickMs();
+        // The gauge's own tick (5 min), not the plan's base tick (1 min): the area reads it only then.
+        long tick = T0 + PLAN.slot(PLAN.slotOf("air_aqi_avg")).periodMs();
+        assertThat(tick - T0).isGreaterThan(INDEX.baseTickMs());
         int in = Contribution.NEW_INCLUDED;
         int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
         aqi(T0 + 10_000, 0, 63, in);
         aqi(T0 + 20_000, 0, 40, in);
         aqi(T0 + 30_000, 63, 90, replace);
+        aqi(T0 + INDEX.baseTickMs() + 30_000, 40, 45, replace); // a later base tick of the same tick
         aqi(tick + 1, 90, 80, replace); // the next tick
         harness.processWatermark(tick - 1);
         assertThat(gaugePartials()).isEmpty();
@@ -118,8 +121,8 @@ class AreaPreAggregationTest {
         for (GaugePartial partial : sent) {
             assertThat(partial.tick).isEqualTo(tick);
             assertThat(partial.groups).containsExactly(group("air_aqi_avg"));
-            // 63 in, 40 in, 63 out and 90 in: two assets, sum 130
-            assertThat(partial.changes[0].sum).isEqualTo(130);
+            // 63 in, 40 in, 63 out and 90 in, 40 out and 45 in: two assets, sum 135
+            assertThat(partial.changes[0].sum).isEqualTo(135);
             assertThat(partial.changes[0].included).isEqualTo(2);
             assertThat(partial.changes[0].touched).isTrue();
         }
