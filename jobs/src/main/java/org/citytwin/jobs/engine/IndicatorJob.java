@@ -120,7 +120,7 @@ public final class IndicatorJob {
 
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
-                .transform("asset twins", TypeInformation.of(Contribution.class),
+                .transform("asset twins", Contribution.TYPE,
                         new TwinOperator(plan, registry, lateness, retiredAfter, rejected, engineSamples, run))
                 .uid("twins");
 

@@ -14,6 +14,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
+import org.citytwin.jobs.engine.twin.WindowItems;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.plan.PlanIndex;
@@ -89,13 +91,13 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     @Override
     public void processElement(StreamRecord<Contribution> element) {
         Contribution c = element.getValue();
-        int[] numbers = areasOf.computeIfAbsent(c.area, street -> plan.topology().ancestorsAndSelf(street).stream()
+        int[] numbers = areasOf.computeIfAbsent(c.street(), street -> plan.topology().ancestorsAndSelf(street).stream()
                 .mapToInt(area -> areaNumbers.get(area.code())).toArray());
         for (int area : numbers) {
-            if (c.gauge) {
-                addGauges(c, area);
+            if (c instanceof GaugeChanges changes) {
+                addGauges(changes, area);
             } else {
-                addWindowItems(c, area);
+                addWindowItems((WindowItems) c, area);
             }
         }
         // A late contribution (its bucket is already behind the watermark) goes on at once.
@@ -107,37 +109,37 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
      * Adds gauge changes to the bucket of their group's tick end: the area reads a gauge only at
      * its ticks, so the changes of a 5 or 15 min gauge are one partial per tick, not one per base tick.
      */
-    private void addGauges(Contribution c, int area) {
+    private void addGauges(GaugeChanges c, int area) {
         AreaLevel level = areas[area].level();
-        for (int i = 0; i < c.groups.length; i++) {
-            int group = c.groups[i];
+        for (int i = 0; i < c.groups().length; i++) {
+            int group = c.groups()[i];
             CompiledIndicator source = index.groupSource(group);
             if (!index.computedAt(source.slot(), level)) {
                 continue;
             }
-            Bucket<GaugeAccumulator> bucket = gauges.bucket(PlanIndex.tickEnd(c.time, source.periodMs()), area);
+            Bucket<GaugeAccumulator> bucket = gauges.bucket(PlanIndex.tickEnd(c.time(), source.periodMs()), area);
             GaugeAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new GaugeAccumulator());
             }
-            acc.change(c.oldValues[i], c.newValues[i], c.flags[i], index.keepsValues(group));
+            acc.change(c.oldParts()[i], c.newParts()[i], c.flags()[i], index.keepsValues(group));
         }
     }
 
-    private void addWindowItems(Contribution c, int area) {
+    private void addWindowItems(WindowItems c, int area) {
         AreaLevel level = areas[area].level();
-        for (int i = 0; i < c.groups.length; i++) {
-            int group = c.groups[i];
+        for (int i = 0; i < c.groups().length; i++) {
+            int group = c.groups()[i];
             CompiledIndicator source = index.groupSource(group);
             if (!index.computedAt(source.slot(), level)) {
                 continue;
             }
-            Bucket<WindowAccumulator> bucket = windows.bucket(PlanIndex.windowEnd(c.time, source.periodMs()), area);
+            Bucket<WindowAccumulator> bucket = windows.bucket(PlanIndex.windowEnd(c.time(), source.periodMs()), area);
             WindowAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new WindowAccumulator());
             }
-            acc.add(c.newValues[i], index.keepsLabels(group) ? c.labels[i] : null, index.keepsSketch(group),
+            acc.add(c.values()[i], index.keepsLabels(group) ? c.labels()[i] : null, index.keepsSketch(group),
                     source.resolution());
         }
     }

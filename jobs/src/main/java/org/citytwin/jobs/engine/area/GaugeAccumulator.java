@@ -1,7 +1,7 @@
 package org.citytwin.jobs.engine.area;
 
 import java.util.Arrays;
-import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
 
 /**
  * One gauge indicator in one area, kept exactly: the sum (fixed-point), how many assets are
@@ -38,20 +38,20 @@ public final class GaugeAccumulator {
 
     /** Records one asset's change: its old part out (if it was included), its new part in (if it is). */
     void change(long oldValue, long newValue, byte flags, boolean keepValues) {
-        if ((flags & Contribution.OLD_INCLUDED) != 0) {
+        if ((flags & GaugeChanges.OLD_INCLUDED) != 0) {
             sum -= oldValue;
             included--;
-            if ((flags & Contribution.OLD_MATCHES) != 0) {
+            if ((flags & GaugeChanges.OLD_MATCHES) != 0) {
                 matching--;
             }
             if (keepValues) {
                 removed = append(removed, removedCount++, oldValue);
             }
         }
-        if ((flags & Contribution.NEW_INCLUDED) != 0) {
+        if ((flags & GaugeChanges.NEW_INCLUDED) != 0) {
             sum += newValue;
             included++;
-            if ((flags & Contribution.NEW_MATCHES) != 0) {
+            if ((flags & GaugeChanges.NEW_MATCHES) != 0) {
                 matching++;
             }
             if (keepValues) {

@@ -45,7 +45,7 @@ public final class AssetTwin {
     public int assetFingerprint;
     /**
      * Per gauge group of the asset's type ({@code PlanIndex.gaugeGroupPosition}): the part the
-     * asset added and its membership ({@code Contribution.NEW_INCLUDED | NEW_MATCHES} bits), so
+     * asset added and its membership ({@code GaugeChanges.NEW_INCLUDED | NEW_MATCHES} bits), so
      * the next change takes out exactly what was added.
      */
     public long[] parts;

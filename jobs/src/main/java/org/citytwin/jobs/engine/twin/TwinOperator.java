@@ -376,7 +376,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
         }
-        WindowItems items = new WindowItems();
+        ItemsOfEvent items = new ItemsOfEvent();
         if (event.isReading()) {
             // Metrics feed disjoint slots and areas combine changes commutatively: no ordering needed.
             for (Map.Entry<String, Double> reading : event.readings().entrySet()) {
@@ -423,9 +423,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                 items.add(group, value, raw == null ? null : String.valueOf(raw));
             }
         }
-        Contribution windowItems = items.contribution(asset.street(), event.time());
-        if (windowItems != null) {
-            emit(windowItems);
+        if (items.count > 0) {
+            emit(items.contribution(asset.street(), event.time()));
         }
     }
 
@@ -455,8 +454,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             int position = index.groupMetricPosition(group);
             MetricDef metric = index.groupMetric(group);
             long part = part(indicator, asset, state, position);
-            byte membership = (byte) membership(indicator, asset, metric, state, position, Contribution.NEW_INCLUDED,
-                    Contribution.NEW_MATCHES);
+            byte membership = (byte) membership(indicator, asset, metric, state, position, GaugeChanges.NEW_INCLUDED,
+                    GaugeChanges.NEW_MATCHES);
             gaugeGroups[n] = group;
             olds[n] = state.parts[k];
             news[n] = part;
@@ -466,9 +465,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             n++;
         }
         if (n == groups.length) {
-            emit(Contribution.gauge(state.street, effectiveTime, gaugeGroups, olds, news, flags));
+            emit(new GaugeChanges(state.street, effectiveTime, gaugeGroups, olds, news, flags));
         } else if (n > 0) {
-            emit(Contribution.gauge(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
+            emit(new GaugeChanges(state.street, effectiveTime, Arrays.copyOf(gaugeGroups, n),
                     Arrays.copyOf(olds, n), Arrays.copyOf(news, n), Arrays.copyOf(flags, n)));
         }
     }
@@ -493,7 +492,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             for (int k = 0; k < groups.length; k++) {
                 flags[k] = AssetTwin.asOld(state.memberships[k]);
             }
-            emit(Contribution.gauge(state.street, time, groups.clone(), state.parts.clone(), zeros, flags));
+            emit(new GaugeChanges(state.street, time, groups.clone(), state.parts.clone(), zeros, flags));
             state.street = asset.street();
             java.util.Arrays.fill(state.parts, 0);
             java.util.Arrays.fill(state.memberships, (byte) 0);
@@ -572,7 +571,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /** Window items of one event, gathered per group, as one contribution for the asset's street. */
-    private static final class WindowItems {
+    private static final class ItemsOfEvent {
         private int[] groups = new int[4];
         private long[] values = new long[4];
         private String[] labels = new String[4];
@@ -589,10 +588,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             labels[count++] = label;
         }
 
-        /** The contribution of the items, or null if there are none. */
-        Contribution contribution(String street, long time) {
-            return count == 0 ? null : Contribution.window(street, time, Arrays.copyOf(groups, count),
-                    Arrays.copyOf(values, count), Arrays.copyOf(labels, count));
+        WindowItems contribution(String street, long time) {
+            return new WindowItems(street, time, Arrays.copyOf(groups, count), Arrays.copyOf(values, count),
+                    Arrays.copyOf(labels, count));
         }
     }
 }

@@ -9,7 +9,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.citytwin.jobs.engine.IndicatorPoint;
-import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.CatalogLoader;
 import org.citytwin.model.plan.EvaluationPlan;
@@ -86,8 +86,8 @@ class AreaFunctionTest {
 
     @Test
     void gaugeIsWrittenAtItsTickFromExactlyTheChangesUpToIt() throws Exception {
-        int in = Contribution.NEW_INCLUDED;
-        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        int in = GaugeChanges.NEW_INCLUDED;
+        int replace = GaugeChanges.OLD_INCLUDED | GaugeChanges.NEW_INCLUDED;
         gauge(T0 + MINUTE, "air_aqi_avg", 0, 63, in);          // station A reads 63
         gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, in);      // station B reads 40
         gauge(T0 + 6 * MINUTE, "air_aqi_avg", 63, 90, replace); // A reads 90, in the next tick
@@ -152,8 +152,8 @@ class AreaFunctionTest {
     void anExtremeIsExactWhenAnAssetsRemovalArrivesBeforeItsInsert() throws Exception {
         // Partials from two subtasks in the same tick: station B moved from 70 to 50 (its removal
         // of 70) reaches the area before the partial that inserted 70 (B's earlier reading).
-        int in = Contribution.NEW_INCLUDED;
-        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        int in = GaugeChanges.NEW_INCLUDED;
+        int replace = GaugeChanges.OLD_INCLUDED | GaugeChanges.NEW_INCLUDED;
         gauge(T0 + 2 * MINUTE, "air_aqi_max", 70, 50, replace);
         gauge(T0 + MINUTE, "air_aqi_max", 0, 70, in);
         gauge(T0 + MINUTE, "air_aqi_max", 0, 45, in);

@@ -9,6 +9,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
+import org.citytwin.jobs.engine.twin.WindowItems;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
@@ -65,12 +67,12 @@ class AreaPreAggregationTest {
     }
 
     private void aqi(long time, long oldValue, long newValue, int flags) throws Exception {
-        harness.processElement(new StreamRecord<>(Contribution.gauge(street, time, new int[] {group("air_aqi_avg")},
+        harness.processElement(new StreamRecord<>(new GaugeChanges(street, time, new int[] {group("air_aqi_avg")},
                 new long[] {oldValue}, new long[] {newValue}, new byte[] {(byte) flags})));
     }
 
     private void fireAlarm(long time) throws Exception {
-        harness.processElement(new StreamRecord<>(Contribution.window(street, time,
+        harness.processElement(new StreamRecord<>(new WindowItems(street, time,
                 new int[] {group("fire_alarms_confirmed")}, new long[] {0}, new String[] {null})));
     }
 
@@ -102,8 +104,8 @@ class AreaPreAggregationTest {
         // The gauge's own tick (5 min), not the plan's base tick (1 min): the area reads it only then.
         long tick = T0 + PLAN.slot(PLAN.slotOf("air_aqi_avg")).periodMs();
         assertThat(tick - T0).isGreaterThan(INDEX.baseTickMs());
-        int in = Contribution.NEW_INCLUDED;
-        int replace = Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED;
+        int in = GaugeChanges.NEW_INCLUDED;
+        int replace = GaugeChanges.OLD_INCLUDED | GaugeChanges.NEW_INCLUDED;
         aqi(T0 + 10_000, 0, 63, in);
         aqi(T0 + 20_000, 0, 40, in);
         aqi(T0 + 30_000, 63, 90, replace);
@@ -172,7 +174,7 @@ class AreaPreAggregationTest {
 
     @Test
     void everythingWaitingIsSentBeforeACheckpointBarrier() throws Exception {
-        aqi(T0 + MINUTE, 0, 63, Contribution.NEW_INCLUDED);
+        aqi(T0 + MINUTE, 0, 63, GaugeChanges.NEW_INCLUDED);
         fireAlarm(T0 + MINUTE);
         harness.prepareSnapshotPreBarrier(1);
         assertThat(gaugePartials()).hasSize(levels.size());

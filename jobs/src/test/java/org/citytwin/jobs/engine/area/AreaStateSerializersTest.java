@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
 import org.junit.jupiter.api.Test;
 
 /** The area's state serializers give back what they were given, field by field, also as copies. */
@@ -22,8 +22,8 @@ class AreaStateSerializersTest {
     @Test
     void aGaugeAccumulatorKeepsSumsCountsAndItsMultisetIncludingNegativeCounts() throws Exception {
         GaugeAccumulator acc = new GaugeAccumulator();
-        acc.change(70, 50, (byte) (Contribution.OLD_INCLUDED | Contribution.NEW_INCLUDED | Contribution.NEW_MATCHES), true);
-        acc.change(0, -12, (byte) Contribution.NEW_INCLUDED, true);
+        acc.change(70, 50, (byte) (GaugeChanges.OLD_INCLUDED | GaugeChanges.NEW_INCLUDED | GaugeChanges.NEW_MATCHES), true);
+        acc.change(0, -12, (byte) GaugeChanges.NEW_INCLUDED, true);
         GaugeAccumulator back = roundTrip(AreaStateSerializers.Gauges.INSTANCE, acc);
         assertThat(back.sum).isEqualTo(-32);
         assertThat(back.included).isEqualTo(1);
@@ -66,7 +66,7 @@ class AreaStateSerializersTest {
     @Test
     void partialsKeepTheirAreaBucketGroupsAndAccumulators() throws Exception {
         GaugeAccumulator change = new GaugeAccumulator();
-        change.change(0, 42, (byte) Contribution.NEW_INCLUDED, true);
+        change.change(0, 42, (byte) GaugeChanges.NEW_INCLUDED, true);
         GaugePartial gauges = roundTrip(AreaStateSerializers.GaugePartials.INSTANCE,
                 new GaugePartial("310101002", 1_751_328_300_000L, new int[] {4, 17}, new GaugeAccumulator[] {change, change}));
         assertThat(gauges.area).isEqualTo("310101002");

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.citytwin.jobs.engine.twin.Contribution;
+import org.citytwin.jobs.engine.twin.GaugeChanges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class GaugeAccumulatorTest {
 
-    private static final byte OUT = Contribution.OLD_INCLUDED;
-    private static final byte IN = Contribution.NEW_INCLUDED;
+    private static final byte OUT = GaugeChanges.OLD_INCLUDED;
+    private static final byte IN = GaugeChanges.NEW_INCLUDED;
 
     @Test
     void changesInAnyOrderAndAnySplitGiveTheAssetsCurrentValues() {
