@@ -37,7 +37,7 @@ public final class AssetTwin {
     public long oldestIdentity = Long.MAX_VALUE;
     /** The second at which the asset is listed for the release of its first waiting event (NONE: not listed). */
     public long releaseAt = NONE;
-    /** The time of the event-time timer that checks the asset's silence (NONE: none registered). */
+    /** The second at which the asset's silence is checked (NONE: not listed). */
     public long silenceTimer = NONE;
     /** The street the asset's gauge parts were added to (null: none yet). */
     public String street;

@@ -9,8 +9,8 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 
 /**
- * The assets whose events wait for the watermark, listed on the heap by the whole second at which
- * the watermark releases them — what an event-time timer per asset would do, without a timer's
+ * The assets whose events wait for the watermark, or whose silence ends, listed on the heap by the
+ * whole second at which the watermark reaches them — what an event-time timer per asset would do, without a timer's
  * registration and removal in the priority queue for every record. Not checkpointed itself: before
  * each checkpoint barrier its entries become event-time timers ({@link #toTimers}), which are.
  * An asset may be listed more than once; its twin knows which listing is current. It lists the

@@ -56,11 +56,12 @@ import org.citytwin.model.plan.PlanIndex;
  * {@link AssetTwin} value; the twins touched since the last checkpoint live in a heap map and are
  * written to keyed state (RocksDB in {@code twin run}) before each checkpoint barrier, so a record
  * costs no state access or serialization of its own. The assets with events waiting for the
- * watermark are listed on the heap per second ({@link ReleaseQueue}) and released when the watermark
- * passes it; before each barrier the list becomes event-time timers, which the checkpoint keeps
- * and which survive a restore at another parallelism with their keys. An online asset keeps one
- * event-time timer for its silence, registered once and moved only when it fires (a newer reading
- * moves the silence's end later; the timer then finds the asset still online and re-arms).
+ * watermark, and the end of each online asset's silence, are listed on the heap per second
+ * ({@link ReleaseQueue}) and acted on when the watermark passes it; before each barrier the list
+ * becomes event-time timers, which the checkpoint keeps and which survive a restore at another
+ * parallelism with their keys. An online asset's silence is listed once and moved only when it
+ * comes (a newer reading moves the silence's end later; the asset is then found still online and
+ * listed again).
  */
 public final class TwinOperator extends AbstractStreamOperator<Contribution>
         implements OneInputStreamOperator<FeedRecord, Contribution>, Triggerable<String, VoidNamespace> {
@@ -314,7 +315,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     /**
      * Schedules the asset's next actions: the release of its first waiting record at the second
      * the watermark passes it (listed again only when earlier than the one listed), and, while it
-     * is online, one silence timer (not moved by newer readings: it re-arms when it fires early).
+     * is online, the end of its silence (not moved by newer readings: listed again when it comes early).
      */
     private void arm(AssetType type, AssetTwin state) {
         if (state.firstPending != Long.MAX_VALUE) {
@@ -326,8 +327,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         }
         if (state.online && type.silenceTimeoutMs() > 0 && state.silenceTimer == AssetTwin.NONE) {
             long silence = timerFor(state.lastSeen + type.silenceTimeoutMs());
-            setCurrentKey(state.key);
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, silence);
+            releases.add(silence, state);
             state.silenceTimer = silence;
         }
     }
