@@ -59,6 +59,8 @@ public final class AssetTwin {
     long resolvedVersion = NONE;
     /** The registry entry the parts were last computed with (null: none since the twin was read). */
     Asset followed;
+    /** Whether it changed since it was last written to keyed state. */
+    boolean dirty;
 
     public AssetTwin() {}
 

@@ -3,6 +3,7 @@ package org.citytwin.jobs.engine.twin;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -53,9 +54,9 @@ import org.citytwin.model.plan.PlanIndex;
  * watermark, since ticks up to the watermark are already written.
  *
  * <p>Working state on the heap, keyed state at checkpoints. Everything an asset needs is one
- * {@link AssetTwin} value; the twins touched since the last checkpoint live in a heap map and are
- * written to keyed state (RocksDB in {@code twin run}) before each checkpoint barrier, so a record
- * costs no state access or serialization of its own. The assets with events waiting for the
+ * {@link AssetTwin} value; the twins in use live in a heap map, and those changed since the last
+ * checkpoint are written to keyed state (RocksDB in {@code twin run}) before each checkpoint
+ * barrier, so a record costs no state access or serialization of its own. The assets with events waiting for the
  * watermark, and the end of each online asset's silence, are listed on the heap per second
  * ({@link ReleaseQueue}) and acted on when the watermark passes it; before each barrier the list
  * becomes event-time timers, which the checkpoint keeps and which survive a restore at another
@@ -85,7 +86,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     private transient ValueState<AssetTwin> twinState;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient EngineCounters counters;
-    /** The twins read or changed since they were last written to keyed state. */
+    /** The twins in use: changed in this checkpoint interval or the one before (see {@link #writeBack}). */
     private transient Map<String, AssetTwin> live;
     private transient ReleaseQueue releases;
     private transient StreamRecord<Contribution> reuse;
@@ -128,7 +129,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        writeBack();
+        writeBack(true);
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
@@ -162,7 +163,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         long operatorWatermark = timers.currentWatermark();
         counters.watermark(operatorWatermark);
         if (live.size() >= maxLiveTwins) {
-            writeBack();
+            writeBack(false);
         }
         AssetTwin state = twin(key);
         Asset asset = resolve(key, state);
@@ -177,6 +178,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state.key = key;
             state.resolved = asset;
             state.resolvedVersion = registry.version();
+            state.dirty = true;
             live.put(key, state);
         }
         // LATE is decided by the watermark this record met in its partition alone, so the decision
@@ -285,31 +287,52 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         return releases.size();
     }
 
-    /** The asset's twin: on the heap, else from keyed state (then kept on the heap); null if none. */
+    /** The twins on the heap (for tests). */
+    int twinsOnHeap() {
+        return live.size();
+    }
+
+    /**
+     * The asset's twin, marked as changed: on the heap, else from keyed state (then kept on the
+     * heap); null if none.
+     */
     private AssetTwin twin(String key) throws Exception {
         AssetTwin state = live.get(key);
         if (state == null) {
             setCurrentKey(key);
             state = twinState.value();
-            if (state != null) {
-                state.key = key;
-                live.put(key, state);
+            if (state == null) {
+                return null;
             }
+            state.key = key;
+            live.put(key, state);
         }
+        state.dirty = true;
         return state;
     }
 
     /**
-     * Writes the twins on the heap to keyed state and forgets them; the assets listed for release
-     * become timers first (the queue holds their twins).
+     * Writes the twins changed since the last write to keyed state; the assets listed for release
+     * become timers first (the queue holds their twins). Before a barrier ({@code keepChanged}) the
+     * twins just written stay on the heap, so an asset heard from in every checkpoint interval is
+     * never read back, and those untouched for a whole interval leave it (keyed state has them, and
+     * their retirement TTL runs there); past the heap bound every twin leaves it.
      */
-    private void writeBack() throws Exception {
+    private void writeBack(boolean keepChanged) throws Exception {
         releases.toTimers(this::setCurrentKey, timers);
-        for (Map.Entry<String, AssetTwin> entry : live.entrySet()) {
-            setCurrentKey(entry.getKey());
-            twinState.update(entry.getValue());
+        Iterator<AssetTwin> twins = live.values().iterator();
+        while (twins.hasNext()) {
+            AssetTwin twin = twins.next();
+            if (twin.dirty) {
+                setCurrentKey(twin.key);
+                twinState.update(twin);
+                twin.dirty = false;
+                if (keepChanged) {
+                    continue;
+                }
+            }
+            twins.remove();
         }
-        live.clear();
     }
 
     /**

@@ -194,6 +194,27 @@ class TwinOperatorTest {
     }
 
     @Test
+    void aTwinChangedInAnIntervalStaysOnTheHeapAtTheCheckpointAndOneUntouchedForAWholeIntervalLeavesIt()
+            throws Exception {
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        aqiChanges();
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(operator.twinsOnHeap()).as("changed in the interval: written and kept").isEqualTo(1);
+        harness.prepareSnapshotPreBarrier(2);
+        assertThat(operator.twinsOnHeap()).as("untouched for a whole interval: only in keyed state").isZero();
+
+        aqi(T0 + MINUTE + 10_000, 70); // read back from keyed state
+        harness.processWatermark(T0 + 2 * MINUTE);
+        int both = GaugeChanges.OLD_INCLUDED | GaugeChanges.OLD_MATCHES | GaugeChanges.NEW_INCLUDED
+                | GaugeChanges.NEW_MATCHES;
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
+                .containsExactly((T0 + MINUTE + 10_000) + ":50→70/" + both);
+        assertThat(operator.twinsOnHeap()).isEqualTo(1);
+    }
+
+    @Test
     void anAssetMovedInTheRegistryTakesExactlyItsPartFromTheOldStreetToTheNewOne() throws Exception {
         int member = GaugeChanges.NEW_INCLUDED | GaugeChanges.NEW_MATCHES;
         aqi(T0 + 10_000, 50);
