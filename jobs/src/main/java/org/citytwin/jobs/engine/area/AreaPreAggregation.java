@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -20,11 +22,11 @@ import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.plan.PlanIndex;
 import org.citytwin.model.topology.Area;
-import org.citytwin.model.topology.AreaLevel;
 
 /**
  * The first phase of the area aggregation, chained to the twins: adds up, on the heap, what the
- * twins of this subtask contribute to each area (street, district, city) per tick of the gauge
+ * twins of this subtask contribute to each area (street, district, city: each change is added to
+ * its street, and a street's sums to its district and the city when the bucket is sent) per tick of the gauge
  * (gauge changes: the area reads a gauge only at its own ticks) and per window end (window items), and sends one partial per area and bucket instead
  * of one record per event and area. A bucket is sent when the watermark passes it (before the
  * watermark itself, so the area has every partial of a tick when its timer fires), at once when
@@ -57,8 +59,8 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     /** The city's areas, numbered: buckets are arrays indexed by area. */
     private transient Area[] areas;
     private transient Map<String, Integer> areaNumbers;
-    /** A street's areas (numbers), street first. */
-    private transient Map<String, int[]> areasOf;
+    /** Each area's areas (numbers), itself first, then its ancestors. */
+    private transient int[][] chains;
     /** Gauge changes by tick end, then area number. */
     private transient Buckets<GaugeAccumulator> gauges;
     /** Window items by window end, then area number. */
@@ -82,7 +84,11 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         for (int a = 0; a < areas.length; a++) {
             areaNumbers.put(areas[a].code(), a);
         }
-        areasOf = new HashMap<>();
+        chains = new int[areas.length][];
+        for (int a = 0; a < areas.length; a++) {
+            chains[a] = plan.topology().ancestorsAndSelf(areas[a].code()).stream()
+                    .mapToInt(area -> areaNumbers.get(area.code())).toArray();
+        }
         gauges = new Buckets<>(areas.length, index.groupCount(), GaugeAccumulator[]::new);
         windows = new Buckets<>(areas.length, index.groupCount(), WindowAccumulator[]::new);
         watermark = Long.MIN_VALUE;
@@ -91,14 +97,14 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     @Override
     public void processElement(StreamRecord<Contribution> element) {
         Contribution c = element.getValue();
-        int[] numbers = areasOf.computeIfAbsent(c.street(), street -> plan.topology().ancestorsAndSelf(street).stream()
-                .mapToInt(area -> areaNumbers.get(area.code())).toArray());
-        for (int area : numbers) {
-            if (c instanceof GaugeChanges changes) {
-                addGauges(changes, area);
-            } else {
-                addWindowItems((WindowItems) c, area);
-            }
+        Integer area = areaNumbers.get(c.street());
+        if (area == null) {
+            throw new IllegalStateException("unknown area code " + c.street());
+        }
+        if (c instanceof GaugeChanges changes) {
+            addGauges(changes, area);
+        } else {
+            addWindowItems((WindowItems) c, area);
         }
         // A late contribution (its bucket is already behind the watermark) goes on at once.
         flushGaugesUpTo(watermark);
@@ -106,15 +112,16 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     }
 
     /**
-     * Adds gauge changes to the bucket of their group's tick end: the area reads a gauge only at
-     * its ticks, so the changes of a 5 or 15 min gauge are one partial per tick, not one per base tick.
+     * Adds gauge changes to the bucket of their group's tick end, in the contribution's own area
+     * only (its ancestors get the bucket's sums when it is sent, {@link #rollUp}): the area reads a
+     * gauge only at its ticks, so the changes of a 5 or 15 min gauge are one partial per tick, not
+     * one per base tick.
      */
     private void addGauges(GaugeChanges c, int area) {
-        AreaLevel level = areas[area].level();
         for (int i = 0; i < c.groups().length; i++) {
             int group = c.groups()[i];
             CompiledIndicator source = index.groupSource(group);
-            if (!index.computedAt(source.slot(), level)) {
+            if (!computedInChain(source, area)) {
                 continue;
             }
             Bucket<GaugeAccumulator> bucket = gauges.bucket(PlanIndex.tickEnd(c.time(), source.periodMs()), area);
@@ -126,12 +133,12 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         }
     }
 
+    /** Adds an event's window items to their window's bucket, in the contribution's own area only. */
     private void addWindowItems(WindowItems c, int area) {
-        AreaLevel level = areas[area].level();
         for (int i = 0; i < c.groups().length; i++) {
             int group = c.groups()[i];
             CompiledIndicator source = index.groupSource(group);
-            if (!index.computedAt(source.slot(), level)) {
+            if (!computedInChain(source, area)) {
                 continue;
             }
             Bucket<WindowAccumulator> bucket = windows.bucket(PlanIndex.windowEnd(c.time(), source.periodMs()), area);
@@ -142,6 +149,57 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
             acc.add(c.values()[i], index.keepsLabels(group) ? c.labels()[i] : null, index.keepsSketch(group),
                     source.resolution());
         }
+    }
+
+    /** Whether the group is computed in the area or one of its ancestors. */
+    private boolean computedInChain(CompiledIndicator source, int area) {
+        for (int level : chains[area]) {
+            if (index.computedAt(source.slot(), areas[level].level())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What each area gets from a bucket: the accumulators of every area that has changes of its
+     * own (a street) go to itself and to each ancestor, for the groups computed at that level.
+     * An area's own accumulator is handed on as it is after it has been added to its ancestors; the
+     * ancestors' are new, so nothing is added twice whatever the order.
+     */
+    private <A> Bucket<A>[] rollUp(Bucket<A>[] own, IntFunction<A[]> newAccumulators, Supplier<A> newAccumulator,
+            BiConsumer<A, A> merge) {
+        @SuppressWarnings("unchecked")
+        Bucket<A>[] out = (Bucket<A>[]) new Bucket[own.length];
+        for (int area = 0; area < own.length; area++) {
+            if (own[area] == null) {
+                continue;
+            }
+            int[] chain = chains[area];
+            for (int group : own[area].groups()) {
+                int slot = index.groupSource(group).slot();
+                A acc = own[area].byGroup[group];
+                for (int k = chain.length - 1; k >= 0; k--) { // ancestors first, the area itself last
+                    int target = chain[k];
+                    if (!index.computedAt(slot, areas[target].level())) {
+                        continue;
+                    }
+                    if (out[target] == null) {
+                        out[target] = new Bucket<>(newAccumulators.apply(index.groupCount()));
+                    }
+                    A into = out[target].byGroup[group];
+                    if (into == null) {
+                        out[target].open(group, k == 0 ? acc : newAccumulator.get());
+                        if (k == 0) {
+                            continue;
+                        }
+                        into = out[target].byGroup[group];
+                    }
+                    merge.accept(into, acc);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -170,7 +228,8 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private void flushGaugesUpTo(long time) {
         while (gauges.firstEndAtOrBefore(time)) {
             long tick = gauges.firstEnd();
-            Bucket<GaugeAccumulator>[] byArea = gauges.pollFirst();
+            Bucket<GaugeAccumulator>[] byArea = rollUp(gauges.pollFirst(), GaugeAccumulator[]::new,
+                    GaugeAccumulator::new, GaugeAccumulator::merge);
             for (int area = 0; area < byArea.length; area++) {
                 if (byArea[area] == null) {
                     continue;
@@ -189,7 +248,8 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private void flushWindowsUpTo(long time) {
         while (windows.firstEndAtOrBefore(time == Long.MAX_VALUE ? time : time + 1)) {
             long end = windows.firstEnd();
-            Bucket<WindowAccumulator>[] byArea = windows.pollFirst();
+            Bucket<WindowAccumulator>[] byArea = rollUp(windows.pollFirst(), WindowAccumulator[]::new,
+                    WindowAccumulator::new, WindowAccumulator::merge);
             addZeroWindows(end, byArea);
             for (int area = 0; area < byArea.length; area++) {
                 if (byArea[area] == null) {

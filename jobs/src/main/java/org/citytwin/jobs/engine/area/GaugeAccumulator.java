@@ -123,14 +123,23 @@ public final class GaugeAccumulator {
         return a;
     }
 
-    /** Adds a partial (the net change of other assets). */
+    /**
+     * Adds a partial (the net change of other assets). Its values join the unsorted changes, so
+     * merging many partials costs one sort at the next {@link #seal}, not a copy of the multiset each.
+     */
     void merge(GaugeAccumulator partial) {
         partial.seal();
         sum += partial.sum;
         included += partial.included;
         matching += partial.matching;
         for (int i = 0; i < partial.values.length; i++) {
-            add(partial.values[i], partial.counts[i]);
+            long value = partial.values[i];
+            for (int n = partial.counts[i]; n > 0; n--) {
+                added = append(added, addedCount++, value);
+            }
+            for (int n = partial.counts[i]; n < 0; n++) {
+                removed = append(removed, removedCount++, value);
+            }
         }
         touched |= partial.touched;
     }
@@ -155,42 +164,5 @@ public final class GaugeAccumulator {
             }
         }
         throw new IllegalStateException("no included value");
-    }
-
-    private void add(long value, int count) {
-        int at = Arrays.binarySearch(values, value);
-        if (at >= 0) {
-            counts[at] += count;
-            if (counts[at] == 0) {
-                values = without(values, at);
-                counts = without(counts, at);
-            }
-            return;
-        }
-        at = -at - 1;
-        long[] nextValues = new long[values.length + 1];
-        int[] nextCounts = new int[counts.length + 1];
-        System.arraycopy(values, 0, nextValues, 0, at);
-        System.arraycopy(counts, 0, nextCounts, 0, at);
-        nextValues[at] = value;
-        nextCounts[at] = count;
-        System.arraycopy(values, at, nextValues, at + 1, values.length - at);
-        System.arraycopy(counts, at, nextCounts, at + 1, counts.length - at);
-        values = nextValues;
-        counts = nextCounts;
-    }
-
-    private static long[] without(long[] a, int at) {
-        long[] next = new long[a.length - 1];
-        System.arraycopy(a, 0, next, 0, at);
-        System.arraycopy(a, at + 1, next, at, a.length - at - 1);
-        return next;
-    }
-
-    private static int[] without(int[] a, int at) {
-        int[] next = new int[a.length - 1];
-        System.arraycopy(a, 0, next, 0, at);
-        System.arraycopy(a, at + 1, next, at, a.length - at - 1);
-        return next;
     }
 }

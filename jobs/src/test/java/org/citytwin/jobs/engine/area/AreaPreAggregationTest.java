@@ -131,6 +131,49 @@ class AreaPreAggregationTest {
     }
 
     @Test
+    void aStreetsChangesGoToItselfItsDistrictAndTheCityOnlyWhereTheIndicatorIsComputed() throws Exception {
+        Area a = PLAN.topology().streets().get(0);
+        Area district = PLAN.topology().parent(a.code());
+        Area b = PLAN.topology().streets().stream().filter(s -> !s.code().equals(a.code())
+                && PLAN.topology().parent(s.code()).code().equals(district.code())).findFirst().orElseThrow();
+        Area c = otherDistrictStreet();
+        Area otherDistrict = PLAN.topology().parent(c.code());
+        String city = levels.get(levels.size() - 1).code();
+        int aqi = group("air_aqi_avg"); // city, district and street
+        int er = group("er_waiting_total"); // city and district only
+        long tick = T0 + 5 * MINUTE;
+        assertThat(INDEX.groupSource(aqi).periodMs()).isEqualTo(5 * MINUTE);
+        assertThat(INDEX.groupSource(er).periodMs()).isEqualTo(5 * MINUTE);
+        long[][] changes = {{0, aqi, 60}, {0, er, 10}, {1, aqi, 40}, {1, er, 5}, {2, aqi, 70}, {2, er, 7}, {0, aqi, 20}};
+        Area[] streets = {a, b, c};
+        for (long[] change : changes) {
+            harness.processElement(new StreamRecord<>(new GaugeChanges(streets[(int) change[0]].code(), T0 + MINUTE,
+                    new int[] {(int) change[1]}, new long[] {0}, new long[] {change[2]},
+                    new byte[] {GaugeChanges.NEW_INCLUDED})));
+        }
+        harness.processWatermark(tick);
+        java.util.Map<String, String> sums = new java.util.TreeMap<>();
+        for (GaugePartial partial : gaugePartials()) {
+            assertThat(partial.tick).isEqualTo(tick);
+            StringBuilder text = new StringBuilder();
+            for (int k = 0; k < partial.groups.length; k++) {
+                text.append(partial.groups[k] == aqi ? "aqi=" : "er=").append(partial.changes[k].sum)
+                        .append('/').append(partial.changes[k].included).append(' ');
+            }
+            sums.put(partial.area, text.toString().trim());
+        }
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        boolean aqiFirst = aqi < er; // groups ascending in a partial
+        expected.put(a.code(), "aqi=80/2");
+        expected.put(b.code(), "aqi=40/1");
+        expected.put(c.code(), "aqi=70/1");
+        expected.put(district.code(), aqiFirst ? "aqi=120/3 er=15/2" : "er=15/2 aqi=120/3");
+        expected.put(otherDistrict.code(), aqiFirst ? "aqi=70/1 er=7/1" : "er=7/1 aqi=70/1");
+        expected.put(city, aqiFirst ? "aqi=190/4 er=22/3" : "er=22/3 aqi=190/4");
+        assertThat(sums).isEqualTo(expected);
+    }
+
+    @Test
     void windowItemsAreSentPerWindowEndWhenItsLastMillisecondPassesAndLateOnesAtOnce() throws Exception {
         fireAlarm(T0 + 2 * MINUTE);
         fireAlarm(T0 + 40 * MINUTE);

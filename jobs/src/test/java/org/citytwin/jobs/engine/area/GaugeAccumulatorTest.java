@@ -60,6 +60,7 @@ class GaugeAccumulatorTest {
                     expected.merge(current[a], 1, Integer::sum);
                 }
             }
+            area.seal(); // merged values wait unsorted until the multiset is read
             TreeMap<Long, Integer> held = new TreeMap<>();
             for (int i = 0; i < area.values.length; i++) {
                 held.put(area.values[i], area.counts[i]);
