@@ -243,12 +243,19 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         super.processWatermark(mark);
     }
 
+    /**
+     * A timer set at a checkpoint fires while Flink advances the watermark, after this operator
+     * polled its queue and before the watermark goes on: what the asset lists again at or before
+     * the watermark (its silence, its next waiting record) is acted on here, not a watermark later.
+     */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         AssetTwin state = twin(timer.getKey());
+        long watermark = timers.currentWatermark();
         if (state != null) {
-            act(state, timer.getTimestamp(), timers.currentWatermark());
+            act(state, timer.getTimestamp(), watermark);
         }
+        releases.pollUpTo(watermark, (second, twin) -> act(twin, second, watermark));
     }
 
     @Override
@@ -316,9 +323,12 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * become timers first (the queue holds their twins). Before a barrier ({@code keepChanged}) the
      * twins just written stay on the heap, so an asset heard from in every checkpoint interval is
      * never read back, and those untouched for a whole interval leave it (keyed state has them, and
-     * their retirement TTL runs there); past the heap bound every twin leaves it.
+     * their retirement TTL runs there); past the heap bound every twin leaves it. Only a state
+     * backend that stores a copy (RocksDB) lets a written twin stay: a heap backend keeps the very
+     * object, which the twin's next change would alter under a running snapshot.
      */
     private void writeBack(boolean keepChanged) throws Exception {
+        keepChanged &= getKeyedStateBackend().isSafeToReuseKVState();
         releases.toTimers(this::setCurrentKey, timers);
         Iterator<AssetTwin> twins = live.values().iterator();
         while (twins.hasNext()) {

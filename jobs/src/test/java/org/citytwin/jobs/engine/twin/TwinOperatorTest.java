@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -62,10 +64,19 @@ class TwinOperatorTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness(
             OperatorSubtaskState restored) throws Exception {
+        return harness(restored, null);
+    }
+
+    /** On the harness's heap state backend unless {@code backend} is given. */
+    private KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> harness(
+            OperatorSubtaskState restored, StateBackend backend) throws Exception {
         operator = new TwinOperator(PLAN, RegistryRef.of(registry), LATENESS, Duration.ofDays(30), DEAD_LETTERS, null,
                 "live");
         KeyedOneInputStreamOperatorTestHarness<String, FeedRecord, Contribution> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(operator, r -> r.event().assetId(), Types.STRING);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
         if (restored != null) {
             h.initializeState(restored);
         }
@@ -198,9 +209,15 @@ class TwinOperatorTest {
             throws Exception {
         aqi(T0 + 10_000, 50);
         harness.processWatermark(T0 + MINUTE);
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(operator.twinsOnHeap()).as("a heap backend holds the very object: the twin leaves").isZero();
+        harness.close();
+
+        harness = harness(null, new EmbeddedRocksDBStateBackend()); // stores a copy, as in `twin run`
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
         aqiChanges();
         harness.prepareSnapshotPreBarrier(1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(operator.twinsOnHeap()).as("changed in the interval: written and kept").isEqualTo(1);
         harness.prepareSnapshotPreBarrier(2);
         assertThat(operator.twinsOnHeap()).as("untouched for a whole interval: only in keyed state").isZero();
@@ -212,6 +229,29 @@ class TwinOperatorTest {
         assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
                 .containsExactly((T0 + MINUTE + 10_000) + ":50→70/" + both);
         assertThat(operator.twinsOnHeap()).isEqualTo(1);
+    }
+
+    @Test
+    void aTimerFromACheckpointThatListsTheAssetAgainBeforeTheWatermarkIsActedOnWithinThatWatermark()
+            throws Exception {
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE); // applied; silence listed at 30:10
+        aqi(T0 + 5 * MINUTE, 60);
+        harness.prepareSnapshotPreBarrier(1); // the release at 5:00 and the silence at 30:10 become timers
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(snapshot);
+        aqiChanges();
+        harness.processWatermark(T0 + 2 * 60 * MINUTE); // one watermark past everything
+        // 5:00 applies 60; the silence timer at 30:10 finds it heard from at 5:00 and lists 35:00,
+        // which is before the watermark: offline at 35:00 before the watermark goes on.
+        int both = GaugeChanges.OLD_INCLUDED | GaugeChanges.OLD_MATCHES | GaugeChanges.NEW_INCLUDED
+                | GaugeChanges.NEW_MATCHES;
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3]).containsExactly(
+                (T0 + 5 * MINUTE) + ":50→60/" + both, (T0 + 5 * MINUTE + SILENCE) + ":60→60/" + (both >> 2));
+        assertThat(operator.waitingReleases()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
