@@ -144,14 +144,20 @@ public final class AssetRegistry implements Serializable {
     /** Writes the registry as JSON lines, gzip when the name ends in .gz. */
     public void write(Path file) {
         try (OutputStream raw = Files.newOutputStream(file);
-             OutputStream o = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
-             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16)) {
-            for (Asset a : assets.values()) {
-                w.write(toJson(a));
-                w.write('\n');
-            }
+             OutputStream o = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+            write(o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Writes the registry as JSON lines (what {@link #read} reads); leaves the stream open. */
+    public void write(OutputStream out) throws IOException {
+        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        for (Asset a : all()) {
+            w.write(toJson(a));
+            w.write('\n');
+        }
+        w.flush();
     }
 }
