@@ -114,7 +114,9 @@ public final class AssetRegistry implements Serializable {
                         : v.asText());
             });
         }
-        return new Asset(id, text(j, "type"), text(j, "street"), j.path("lat").asDouble(), j.path("lon").asDouble(), attrs);
+        // Types and streets are few and shared by many assets: one instance each.
+        return new Asset(id, text(j, "type").intern(), text(j, "street").intern(), j.path("lat").asDouble(),
+                j.path("lon").asDouble(), attrs);
     }
 
     private static String text(JsonNode j, String f) {

@@ -26,9 +26,10 @@ import org.citytwin.model.topology.Area;
 /**
  * The first phase of the area aggregation, chained to the twins: adds up, on the heap, what the
  * twins of this subtask contribute to each area (street, district, city: each change is added to
- * its street, and a street's sums to its district and the city when the bucket is sent) per tick of the gauge
- * (gauge changes: the area reads a gauge only at its own ticks) and per window end (window items), and sends one partial per area and bucket instead
- * of one record per event and area. A bucket is sent when the watermark passes it (before the
+ * its street, and a street's sums to its district and the city when the bucket is sent) per tick
+ * of the gauge (gauge changes: the area reads a gauge only at its own ticks) and per window end
+ * (window items), and sends one partial per area and bucket instead of one record per event and
+ * area. A bucket is sent when the watermark passes it (before the
  * watermark itself, so the area has every partial of a tick when its timer fires), at once when
  * it is already behind the watermark (a late item), before each checkpoint barrier (so the
  * operator has no state of its own) and at the end of input — as Flink SQL's local/global

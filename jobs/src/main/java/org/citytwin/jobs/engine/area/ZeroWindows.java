@@ -2,8 +2,10 @@ package org.citytwin.jobs.engine.area;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetRegistry;
@@ -77,23 +79,17 @@ final class ZeroWindows {
                 }
             }
         }
-        Map<Long, Map<String, TreeSet<Integer>>> sets = new HashMap<>();
-        Map<String, List<Area>> areasOf = new HashMap<>();
+        // Assets of one type in one street register the same groups: one pass per (type, street).
+        Map<String, Set<String>> streetsByType = new HashMap<>();
         for (Asset asset : registry.all()) {
-            List<Integer> groups = groupsByType.get(asset.type());
-            if (groups == null) {
-                continue;
+            if (groupsByType.containsKey(asset.type())) {
+                streetsByType.computeIfAbsent(asset.type(), t -> new HashSet<>()).add(asset.street());
             }
-            List<Area> areas = areasOf.computeIfAbsent(asset.street(), street -> plan.topology().area(street) == null
-                    ? List.of() : plan.topology().ancestorsAndSelf(street));
-            for (int g : groups) {
-                CompiledIndicator source = index.groupSource(g);
-                for (Area area : areas) {
-                    if (index.computedAt(source.slot(), area.level())) {
-                        sets.computeIfAbsent(source.periodMs(), p -> new HashMap<>())
-                                .computeIfAbsent(area.code(), a -> new TreeSet<>()).add(g);
-                    }
-                }
+        }
+        Map<Long, Map<String, TreeSet<Integer>>> sets = new HashMap<>();
+        for (Map.Entry<String, Set<String>> typeStreets : streetsByType.entrySet()) {
+            for (String street : typeStreets.getValue()) {
+                addRegistered(groupsByType.get(typeStreets.getKey()), street, sets);
             }
         }
         Map<Long, Map<String, int[]>> built = new HashMap<>();
@@ -103,5 +99,19 @@ final class ZeroWindows {
             built.put(period, byArea);
         });
         return built;
+    }
+
+    /** Adds the groups to the street and its ancestors, per period, where each is computed. */
+    private void addRegistered(List<Integer> groups, String street, Map<Long, Map<String, TreeSet<Integer>>> sets) {
+        List<Area> areas = plan.topology().area(street) == null ? List.of() : plan.topology().ancestorsAndSelf(street);
+        for (int g : groups) {
+            CompiledIndicator source = index.groupSource(g);
+            for (Area area : areas) {
+                if (index.computedAt(source.slot(), area.level())) {
+                    sets.computeIfAbsent(source.periodMs(), p -> new HashMap<>())
+                            .computeIfAbsent(area.code(), a -> new TreeSet<>()).add(g);
+                }
+            }
+        }
     }
 }

@@ -149,7 +149,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
 
     /**
      * The key is not set per record: twins are on the heap, and the key is set only where keyed
-     * state or a timer is touched ({@link #twin}, {@link #arm}) — setting it serializes the key for RocksDB.
+     * state is read or written ({@link #twin}, {@link #writeBack}) — setting it serializes the key for RocksDB.
      */
     @Override
     public void setKeyContextElement(StreamRecord<FeedRecord> record) {
@@ -167,7 +167,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         }
         AssetTwin state = twin(key);
         Asset asset = resolve(key, state);
-        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
+        AssetType type = state != null ? state.resolvedType : asset == null ? null : plan.assetTypes().get(asset.type());
         if (type == null) {
             // Known to the parser, gone since (a tombstone on the registry topic).
             reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + key + "' is no longer registered");
@@ -177,6 +177,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state = AssetTwin.empty(index.metricCount(type.name()));
             state.key = key;
             state.resolved = asset;
+            state.resolvedType = type;
             state.resolvedVersion = registry.version();
             state.dirty = true;
             live.put(key, state);
@@ -203,7 +204,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
 
     /**
      * The asset's registry entry: the one its twin resolved last while the registry has not changed
-     * since (no look-up), else the registry's (null: not registered).
+     * since (no look-up), else the registry's (null: not registered); the twin keeps its type too.
      */
     private Asset resolve(String key, AssetTwin state) {
         long version = registry.version();
@@ -213,6 +214,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         Asset asset = registry.get(key);
         if (state != null) {
             state.resolved = asset;
+            state.resolvedType = asset == null ? null : plan.assetTypes().get(asset.type());
             state.resolvedVersion = version;
         }
         return asset;
@@ -272,7 +274,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state.silenceTimer = AssetTwin.NONE;
         }
         Asset asset = resolve(state.key, state);
-        AssetType type = asset == null ? null : plan.assetTypes().get(asset.type());
+        AssetType type = state.resolvedType;
         if (type == null) {
             state.dropPending(); // the asset was removed from the registry while its records waited
             return;
