@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.engine.area.AreaFunction;
+import org.citytwin.jobs.engine.area.AreaOperator;
 import org.citytwin.jobs.engine.area.AreaPreAggregation;
 import org.citytwin.jobs.engine.area.AreaStateSerializers;
 import org.citytwin.jobs.engine.area.GaugePartial;
@@ -132,7 +133,9 @@ public final class IndicatorJob {
         SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = gaugePartials
                 .keyBy(partial -> partial.area)
                 .connect(windowPartials.keyBy(partial -> partial.area))
-                .process(new AreaFunction(plan, lateness, run, engineSamples)).name("area indicators").uid("areas");
+                .transform("area indicators", TypeInformation.of(IndicatorPoint.class),
+                        new AreaOperator(new AreaFunction(plan, lateness, run, engineSamples)))
+                .uid("areas");
 
         DataStream<IndicatorPoint> toSink = engineSamples == null ? indicatorPoints : indicatorPoints
                 .map(new CheckpointTiming<IndicatorPoint>(engineSamples, run)).returns(indicatorPoints.getType())

@@ -4,10 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -51,14 +50,19 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
 
     private transient PlanIndex index;
     private transient EngineCounters counters;
-    /** Per accumulator group; due ticks and ending windows list groups, written values are per slot. */
-    private transient MapState<Integer, GaugeAccumulator> gauges;
-    /** Gauge partials waiting for the watermark, appended as they come (cheap on RocksDB). */
-    private transient ListState<GaugePartial> pendingGauges;
-    private transient MapState<Long, int[]> gaugesDue;
-    private transient MapState<Long, WindowAccumulator> windows;
-    private transient MapState<Long, int[]> windowsEnding;
-    private transient MapState<Long, PointValues> written;
+    /**
+     * Per accumulator group; due ticks and ending windows list groups, written values are per slot.
+     * On the heap between checkpoints ({@link #writeBack}), in keyed state at them.
+     */
+    private transient HeapMapState<Integer, GaugeAccumulator> gauges;
+    /** Gauge partials waiting for the watermark. */
+    private transient HeapListState<GaugePartial> pendingGauges;
+    private transient HeapMapState<Long, int[]> gaugesDue;
+    private transient HeapMapState<Long, WindowAccumulator> windows;
+    private transient HeapMapState<Long, int[]> windowsEnding;
+    private transient HeapMapState<Long, PointValues> written;
+    /** The area of the record or timer at hand: the heap states' current key. */
+    private transient String area;
 
     public AreaFunction(EvaluationPlan plan, long allowedLatenessMs, String run, EngineSampleWriter samples) {
         this.samples = samples;
@@ -88,28 +92,42 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
     public void open(OpenContext context) {
         index = new PlanIndex(plan);
         counters.open(getRuntimeContext(), samples);
-        gauges = getRuntimeContext().getMapState(new MapStateDescriptor<>("gauges", IntSerializer.INSTANCE,
-                AreaStateSerializers.Gauges.INSTANCE));
-        pendingGauges = getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
-                AreaStateSerializers.GaugePartials.INSTANCE));
-        gaugesDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("gaugesDue", Types.LONG,
-                TypeInformation.of(int[].class)));
-        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", LongSerializer.INSTANCE,
-                AreaStateSerializers.Windows.INSTANCE));
-        windowsEnding = getRuntimeContext().getMapState(new MapStateDescriptor<>("windowsEnding", Types.LONG,
-                TypeInformation.of(int[].class)));
-        written = getRuntimeContext().getMapState(new MapStateDescriptor<>("written", LongSerializer.INSTANCE,
-                AreaStateSerializers.Written.INSTANCE));
+        gauges = onHeap(new MapStateDescriptor<>("gauges", IntSerializer.INSTANCE, AreaStateSerializers.Gauges.INSTANCE));
+        pendingGauges = new HeapListState<>(getRuntimeContext().getListState(new ListStateDescriptor<>("pendingGauges",
+                AreaStateSerializers.GaugePartials.INSTANCE)), () -> area);
+        gaugesDue = onHeap(new MapStateDescriptor<>("gaugesDue", Types.LONG, TypeInformation.of(int[].class)));
+        windows = onHeap(new MapStateDescriptor<>("windows", LongSerializer.INSTANCE, AreaStateSerializers.Windows.INSTANCE));
+        windowsEnding = onHeap(new MapStateDescriptor<>("windowsEnding", Types.LONG, TypeInformation.of(int[].class)));
+        written = onHeap(new MapStateDescriptor<>("written", LongSerializer.INSTANCE, AreaStateSerializers.Written.INSTANCE));
+    }
+
+    private <K, V> HeapMapState<K, V> onHeap(MapStateDescriptor<K, V> descriptor) {
+        return new HeapMapState<>(getRuntimeContext().getMapState(descriptor), () -> area);
+    }
+
+    /**
+     * Writes what changed on the heap to keyed state ({@link AreaOperator}, before each checkpoint
+     * barrier); the heap keeps it only when {@code keep} (a backend that stores a copy).
+     */
+    void writeBack(Consumer<String> setCurrentKey, boolean keep) throws Exception {
+        gauges.writeBack(setCurrentKey, keep);
+        pendingGauges.writeBack(setCurrentKey, keep);
+        gaugesDue.writeBack(setCurrentKey, keep);
+        windows.writeBack(setCurrentKey, keep);
+        windowsEnding.writeBack(setCurrentKey, keep);
+        written.writeBack(setCurrentKey, keep);
     }
 
     @Override
     public void processElement1(GaugePartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
+        area = ctx.getCurrentKey();
         pendingGauges.add(partial);
         ctx.timerService().registerEventTimeTimer(partial.tick);
     }
 
     @Override
     public void processElement2(WindowPartial partial, Context ctx, Collector<IndicatorPoint> out) throws Exception {
+        area = ctx.getCurrentKey();
         long watermark = ctx.timerService().currentWatermark();
         long end = partial.end;
         if (end - 1 > watermark) {
@@ -149,7 +167,7 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<IndicatorPoint> out) throws Exception {
-        String area = ctx.getCurrentKey();
+        area = ctx.getCurrentKey();
         int[] ending = windowsEnding.get(time + 1);
         if (ending != null) {
             long end = time + 1;
@@ -198,8 +216,8 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
      */
     private void applyGauges(long bucket, OnTimerContext ctx, Map<Integer, GaugeAccumulator> dirty,
             List<Integer> dueNow) throws Exception {
-        Iterable<GaugePartial> waiting = pendingGauges.get();
-        if (waiting == null || !waiting.iterator().hasNext()) {
+        List<GaugePartial> waiting = pendingGauges.get();
+        if (waiting.isEmpty()) {
             return;
         }
         Map<Long, List<Integer>> dueLater = new HashMap<>();

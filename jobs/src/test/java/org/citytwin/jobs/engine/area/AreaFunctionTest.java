@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.citytwin.jobs.engine.IndicatorPoint;
 import org.citytwin.jobs.engine.twin.GaugeChanges;
 import org.citytwin.model.asset.AssetTypes;
@@ -33,8 +35,29 @@ class AreaFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new AreaFunction(PLAN, LATENESS, "live", null),
-                p -> p.area, p -> p.area, Types.STRING);
+        harness = harness(null);
+    }
+
+    /** The operator as the job runs it (its heap state written before each barrier), restored from {@code checkpoint}. */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, GaugePartial, WindowPartial, IndicatorPoint> harness(
+            OperatorSubtaskState checkpoint) throws Exception {
+        return harness(checkpoint, null);
+    }
+
+    /** On the harness's heap state backend unless {@code backend} is given. */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, GaugePartial, WindowPartial, IndicatorPoint> harness(
+            OperatorSubtaskState checkpoint, StateBackend backend) throws Exception {
+        KeyedTwoInputStreamOperatorTestHarness<String, GaugePartial, WindowPartial, IndicatorPoint> h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(new AreaOperator(new AreaFunction(PLAN, LATENESS, "live", null)),
+                        p -> p.area, p -> p.area, Types.STRING);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
+        if (checkpoint != null) {
+            h.initializeState(checkpoint);
+        }
+        h.open();
+        return h;
     }
 
     @AfterEach
@@ -102,6 +125,8 @@ class AreaFunctionTest {
         harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
         assertThat(points()).as("no change, no point").isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("on the heap until a checkpoint").isZero();
+        harness.prepareSnapshotPreBarrier(1);
         // Only the gauge's running state is kept: no pending changes, due ticks or written values.
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
@@ -118,6 +143,7 @@ class AreaFunctionTest {
         harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE + LATENESS));
         assertThat(points()).isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
+        harness.prepareSnapshotPreBarrier(2);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -126,17 +152,13 @@ class AreaFunctionTest {
         item(T0 + 2 * MINUTE, "fire_alarms_confirmed", 0);
         harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE));
         assertThat(points()).containsExactly(point("fire_alarms_confirmed", "fire", T0 + 60 * MINUTE, 1));
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        harness.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
         harness.close();
 
         // Restored (a TaskManager was lost): the operator's watermark starts again from nothing, and
         // the replayed feed brings the late item before the first watermark.
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator<>(
-                        new AreaFunction(PLAN, LATENESS, "live", null)),
-                p -> p.area, p -> p.area, Types.STRING);
-        harness.initializeState(checkpoint);
-        harness.open();
+        harness = harness(checkpoint);
         item(T0 + 30 * MINUTE, "fire_alarms_confirmed", 0);
         harness.processBothWatermarks(new Watermark(T0 + 61 * MINUTE));
         assertThat(points()).as("the window, corrected once the watermark is back")
@@ -145,7 +167,30 @@ class AreaFunctionTest {
         harness.processBothWatermarks(new Watermark(T0 + 60 * MINUTE + LATENESS));
         assertThat(points()).isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
+        harness.prepareSnapshotPreBarrier(2);
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void gaugesRestoredFromACheckpointContinueAsAnUninterruptedRunDoes() throws Exception {
+        harness.close();
+        harness = harness(null, new EmbeddedRocksDBStateBackend()); // as `twin run`: the heap keeps its state
+        int in = GaugeChanges.NEW_INCLUDED;
+        int replace = GaugeChanges.OLD_INCLUDED | GaugeChanges.NEW_INCLUDED;
+        gauge(T0 + MINUTE, "air_aqi_avg", 0, 63, in);
+        gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, in);
+        harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
+        assertThat(points()).containsExactlyInAnyOrder(aqi(T0 + 5 * MINUTE, (63 + 40) / 2.0, 2, 40, 63));
+        gauge(T0 + 6 * MINUTE, "air_aqi_avg", 63, 90, replace); // waiting for its tick at the checkpoint
+        harness.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(checkpoint, new EmbeddedRocksDBStateBackend());
+        gauge(T0 + 7 * MINUTE, "air_aqi_avg", 40, 30, replace);
+        harness.processBothWatermarks(new Watermark(T0 + 10 * MINUTE));
+        assertThat(points()).as("the accumulator and the waiting change came back")
+                .containsExactlyInAnyOrder(aqi(T0 + 10 * MINUTE, (90 + 30) / 2.0, 2, 30, 90));
     }
 
     @Test
