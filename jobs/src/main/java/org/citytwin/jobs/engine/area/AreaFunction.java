@@ -36,7 +36,8 @@ import org.citytwin.model.topology.AreaLevel;
  * window, which is written once the watermark passes its end and re-written, same timestamp, for
  * items arriving within the allowed lateness; a window without items, sent by the pre-aggregation
  * where the source assets are registered, is written as 0 for its counts, sums and rates. Derived indicators are evaluated at T from the
- * points written at T, once all their inputs are there.
+ * points written at T, once all their inputs are there. Its state is on the heap between
+ * checkpoints; {@link AreaOperator} writes it to keyed state before each barrier.
  */
 public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePartial, WindowPartial, IndicatorPoint>
         implements CheckpointedFunction {
