@@ -110,6 +110,12 @@ public final class AreaFunction extends KeyedCoProcessFunction<String, GaugePart
      * Writes what changed on the heap to keyed state ({@link AreaOperator}, before each checkpoint
      * barrier); the heap keeps it only when {@code keep} (a backend that stores a copy).
      */
+    /** The entries of the states on the heap. */
+    int entriesOnHeap() {
+        return gauges.size() + pendingGauges.size() + gaugesDue.size() + windows.size() + windowsEnding.size()
+                + written.size();
+    }
+
     void writeBack(Consumer<String> setCurrentKey, boolean keep) throws Exception {
         gauges.writeBack(setCurrentKey, keep);
         pendingGauges.writeBack(setCurrentKey, keep);

@@ -26,6 +26,15 @@ final class HeapListState<T> {
         this.currentArea = currentArea;
     }
 
+    /** The elements on the heap. */
+    int size() {
+        int n = 0;
+        for (List<T> list : lists.values()) {
+            n += list.size();
+        }
+        return n;
+    }
+
     /** The current area's list, to read. */
     List<T> get() throws Exception {
         String area = currentArea.get();

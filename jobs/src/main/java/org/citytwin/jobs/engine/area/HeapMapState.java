@@ -28,6 +28,15 @@ final class HeapMapState<K, V> {
         this.currentArea = currentArea;
     }
 
+    /** The entries on the heap, absent ones included. */
+    int size() {
+        int n = 0;
+        for (Map<K, V> values : entries.values()) {
+            n += values.size();
+        }
+        return n;
+    }
+
     V get(K key) throws Exception {
         Map<K, V> area = entries.computeIfAbsent(currentArea.get(), a -> new HashMap<>());
         if (area.containsKey(key)) {

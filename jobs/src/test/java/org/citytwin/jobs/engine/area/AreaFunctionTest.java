@@ -194,6 +194,23 @@ class AreaFunctionTest {
     }
 
     @Test
+    void pastTheHeapBoundTheStateIsWrittenAtAWatermarkWithoutACheckpoint() throws Exception {
+        harness.close();
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new AreaOperator(new AreaFunction(PLAN, LATENESS, "live",
+                null)).withMaxEntriesOnHeap(1), p -> p.area, p -> p.area, Types.STRING);
+        harness.open();
+        gauge(T0 + MINUTE, "air_aqi_avg", 0, 63, GaugeChanges.NEW_INCLUDED);
+        gauge(T0 + 3 * MINUTE, "air_aqi_avg", 0, 40, GaugeChanges.NEW_INCLUDED);
+        assertThat(harness.numKeyedStateEntries()).as("on the heap until the watermark").isZero();
+        harness.processBothWatermarks(new Watermark(T0 + 4 * MINUTE));
+        assertThat(harness.numKeyedStateEntries()).as("the list of the two waiting partials, written early").isEqualTo(1);
+        harness.processBothWatermarks(new Watermark(T0 + 5 * MINUTE));
+        assertThat(points()).containsExactlyInAnyOrder(aqi(T0 + 5 * MINUTE, (63 + 40) / 2.0, 2, 40, 63));
+        assertThat(harness.numKeyedStateEntries())
+                .as("then the accumulator and the values written at 5:00 (kept for the lateness)").isEqualTo(2);
+    }
+
+    @Test
     void anExtremeIsExactWhenAnAssetsRemovalArrivesBeforeItsInsert() throws Exception {
         // Partials from two subtasks in the same tick: station B moved from 70 to 50 (its removal
         // of 70) reaches the area before the partial that inserted 70 (B's earlier reading).
