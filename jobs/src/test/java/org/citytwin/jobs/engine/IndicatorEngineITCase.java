@@ -44,8 +44,10 @@ import org.citytwin.jobs.sink.influx.InfluxDbSink;
 import org.citytwin.jobs.testing.CoverageFeed;
 import org.citytwin.jobs.testing.PartitionedFeed;
 import org.citytwin.jobs.testing.PointDifferences;
+import org.citytwin.jobs.testing.RegistryMoves;
 import org.citytwin.jobs.testing.StandaloneFlinkCluster;
 import org.citytwin.jobs.testing.TwinMiniCluster;
+import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetTypes;
 import org.citytwin.model.catalog.Aggregation;
 import org.citytwin.model.catalog.Catalog;
@@ -66,7 +68,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The engine's acceptance test: a seeded simulated city hour (with a rainstorm and 2 % bad records)
  * on a topic of {@value #PARTITIONS} partitions, with about {@value #HELD_BACK_SHARE} of its good
- * records arriving behind their partition's watermark within the allowed lateness, runs through
+ * records arriving behind their partition's watermark within the allowed lateness, and about
+ * {@value #MOVED_SHARE} of the assets moving street or changing attributes mid-hour (registry entries
+ * with {@code valid_from}), runs through
  * {@link IndicatorJob} on Kafka → Flink → InfluxDB at parallelism 1, 2 and 4, and every point written
  * is compared with {@link ReferenceIndicators}, computed independently from the same records.
  */
@@ -88,6 +92,8 @@ class IndicatorEngineITCase {
     private static final int PARTITIONS = 4;
     /** Good records held back in their partition until they are behind its watermark (not LATE). */
     private static final double HELD_BACK_SHARE = 0.07;
+    /** Assets with a registry entry that applies from within the hour. */
+    private static final double MOVED_SHARE = 0.03;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedKafka kafka;
@@ -97,6 +103,9 @@ class IndicatorEngineITCase {
     private static Catalog catalog;
     private static CityTopology topology;
     private static CitySimulator simulator;
+    /** The simulator's registry with the mid-hour entries: what the job and the reference read. */
+    private static AssetRegistry registry;
+    private static RegistryMoves.Added moves;
     private static List<SimRecord> feed;
     private static List<SimRecord> topUp;
     private static PartitionedFeed.Partitions partitions;
@@ -118,6 +127,8 @@ class IndicatorEngineITCase {
         plan = EvaluationPlan.compile(catalog, types, topology);
         simulator = new CitySimulator(types, topology, CitySimulator.options().seed(SEED).scale(SCALE).badShare(0.02)
                 .start(START).duration(HOUR).stormAt(START, HOUR));
+        moves = RegistryMoves.within(simulator.registry(), topology, START, HOUR, MOVED_SHARE, SEED);
+        registry = moves.registry();
         feed = new ArrayList<>();
         simulator.forEach(feed::add);
         // Rare events (a taxi trip over 30 km: ~0.1 per simulated hour at this scale) would leave some
@@ -140,10 +151,11 @@ class IndicatorEngineITCase {
         }
         kafka.produce(records);
         System.out.printf("feed: %d assets, %d records (%d of them coverage top-up) on %d partitions, %d of %d good"
-                + " records (%.1f %%) behind their partition's watermark; %d expected points; set-up %.1f s%n",
-                simulator.registry().size(), feed.size(), topUp.size(), PARTITIONS, partitions.goodBehindWatermark(),
-                partitions.goodRecords(), 100 * partitions.behindShare(), expected.points().size(),
-                (System.nanoTime() - t0) / 1e9);
+                + " records (%.1f %%) behind their partition's watermark; registry entries mid-hour: %d moves (%d"
+                + " moving back later), %d attribute changes; %d expected points; set-up %.1f s%n",
+                registry.size(), feed.size(), topUp.size(), PARTITIONS, partitions.goodBehindWatermark(),
+                partitions.goodRecords(), 100 * partitions.behindShare(), moves.moves(), moves.movesBack(),
+                moves.attributeChanges(), expected.points().size(), (System.nanoTime() - t0) / 1e9);
     }
 
     @AfterAll
@@ -275,6 +287,20 @@ class IndicatorEngineITCase {
     }
 
     @Test
+    void theRegistryEntriesMidHourChangePointsTheReferenceExpects() {
+        assertThat(RegistryMoves.assetsWithEntriesWithin(registry)).as("assets with entries mid-hour")
+                .isEqualTo(moves.moves() + moves.attributeChanges()).isGreaterThanOrEqualTo(100);
+        assertThat(moves.movesBack()).as("assets moving back later").isPositive();
+        // Without the entries the reference expects other points: a run that ignored them would fail.
+        Expected withoutMoves = ReferenceIndicators.compute(catalog, types, topology, simulator.registry(),
+                MAX_OUT_OF_ORDERNESS, ALLOWED_LATENESS, PartitionedFeed.payloads(partitions.records()));
+        long changed = expected.points().entrySet().stream()
+                .filter(e -> !e.getValue().equals(withoutMoves.points().get(e.getKey()))).count();
+        System.out.printf("points the mid-hour registry entries change: %d of %d%n", changed, expected.points().size());
+        assertThat(changed).as("points that differ with and without the mid-hour entries").isGreaterThan(1000);
+    }
+
+    @Test
     void everyRecordIsAccountedFor() throws Exception {
         Run run = run(2);
         long rejected = feed.size() - expected.accepted();
@@ -359,9 +385,9 @@ class IndicatorEngineITCase {
 
     private static void runOnTheMiniCluster(int parallelism, Fault fault, MiniCluster cluster, String database,
             String deadLetterTopic) throws Exception {
-        RegistryRef registry = RegistryRef.of(simulator.registry());
+        RegistryRef registryRef = RegistryRef.of(registry);
         KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
-                "earliest", types, registry, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
+                "earliest", types, registryRef, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
         InfluxDbSink<IndicatorPoint> points = InfluxDbSink.builder(
                 InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint)
                 .maxBackoff(Duration.ofSeconds(2)).build();
@@ -380,7 +406,7 @@ class IndicatorEngineITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism); // before the pipeline is built: operators take it when created
-        new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
+        new IndicatorJob(plan, registryRef, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS,
                 ALLOWED_LATENESS), "live", source, points, DeadLetterSinks.kafka(kafka.bootstrapServers(), deadLetterTopic))
                 .withEngineSamples(new InfluxDbSampleWriter(InfluxDbEndpoint.v1(influx.url(), database, null, null, null)))
                 .build(env);
@@ -405,7 +431,7 @@ class IndicatorEngineITCase {
             throws Exception {
         Path registryFile = Files.createTempFile("twin-registry-", ".jsonl");
         Path checkpoints = Files.createTempDirectory("twin-standalone-checkpoints-");
-        simulator.registry().write(registryFile);
+        registry.write(registryFile); // with the mid-hour entries as lines with valid_from
         try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(Path.of("target/twin.jar").toAbsolutePath(),
                 Path.of("../jvm.options").toAbsolutePath(), 2, 2)) {
             String job = flink.submit(List.of("run",
@@ -493,7 +519,7 @@ class IndicatorEngineITCase {
     }
 
     private static Expected reference(List<List<SimRecord>> partitionRecords) {
-        return ReferenceIndicators.compute(catalog, types, topology, simulator.registry(), MAX_OUT_OF_ORDERNESS,
+        return ReferenceIndicators.compute(catalog, types, topology, registry, MAX_OUT_OF_ORDERNESS,
                 ALLOWED_LATENESS, PartitionedFeed.payloads(partitionRecords));
     }
 

@@ -13,6 +13,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetHistory;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.asset.AssetTypes;
@@ -150,7 +151,8 @@ public final class ReferenceIndicators {
     // ---------------------------------------------------------------- replay
 
     private static final class AssetTwin {
-        final Asset asset;
+        /** The asset's entries by the event time from which each applies. */
+        final AssetHistory history;
         final AssetType type;
         final int partition;
         final Map<String, Long> gaugeTime = new HashMap<>();
@@ -158,9 +160,11 @@ public final class ReferenceIndicators {
         final Map<String, Long> counterTime = new HashMap<>();
         boolean online;
         long lastSeen = Long.MIN_VALUE;
+        /** The effective time of the asset's first change: from then on it is in its areas. */
+        long firstEffective = Long.MAX_VALUE;
 
-        AssetTwin(Asset asset, AssetType type, int partition) {
-            this.asset = asset;
+        AssetTwin(AssetHistory history, AssetType type, int partition) {
+            this.history = history;
             this.type = type;
             this.partition = partition;
         }
@@ -261,14 +265,15 @@ public final class ReferenceIndicators {
 
         private void apply(Event e, long effective) {
             AssetTwin twin = twins.computeIfAbsent(e.assetId(), id -> {
-                Asset asset = registry.get(id);
-                return new AssetTwin(asset, types.get(asset.type()), index);
+                AssetHistory history = registry.history(id);
+                return new AssetTwin(history, types.get(history.latest().type()), index);
             });
             if (twin.partition != index) {
                 throw new IllegalArgumentException("asset " + e.assetId() + " has records in partitions "
                         + twin.partition + " and " + index + ": the reference expects one partition per asset");
             }
             boolean isBehind = effective != e.time();
+            twin.firstEffective = Math.min(twin.firstEffective, effective);
             if (!twin.online) {
                 twin.online = true;
                 changes.add(new Change(effective, seq++, e.assetId(), null, 0, true));
@@ -297,7 +302,7 @@ public final class ReferenceIndicators {
                     return; // older than the asset's current reading
                 }
                 twin.gaugeTime.put(metric, time);
-                changes.add(new Change(effective, seq++, twin.asset.id(), metric, reading, true));
+                changes.add(new Change(effective, seq++, twin.history.latest().id(), metric, reading, true));
                 return;
             }
             Long currentTime = twin.counterTime.get(metric);
@@ -312,30 +317,32 @@ public final class ReferenceIndicators {
             }
             long increment = total >= previous ? total - previous : total;
             double value = def.fromFixed(increment);
+            Asset asset = twin.history.at(time); // the entry that applies at the reading's time
             for (Indicator indicator : readers(twin.type)) {
                 if (indicator.source() == SourceKind.COUNTER && indicator.metric().equals(metric)
                         && (indicator.filter() == null
-                                || cel.holdsForReading(indicator.filter(), twin.type, twin.asset, value, twin.online))) {
-                    addItem(indicator, twin.asset, time, value, null);
+                                || cel.holdsForReading(indicator.filter(), twin.type, asset, value, twin.online))) {
+                    addItem(indicator, asset, time, value, null);
                 }
             }
         }
 
         private void applyEvent(AssetTwin twin, Event e) {
+            Asset asset = twin.history.at(e.time()); // the entry that applies at the event's time
             for (Indicator indicator : readers(twin.type)) {
                 if (indicator.source() != SourceKind.EVENT || !indicator.event().equals(e.kind())) {
                     continue;
                 }
-                if (indicator.filter() != null && !cel.holdsForEvent(indicator.filter(), twin.type, twin.asset, e,
+                if (indicator.filter() != null && !cel.holdsForEvent(indicator.filter(), twin.type, asset, e,
                         indicator.assetType() != null)) {
                     continue;
                 }
                 String attribute = indicator.attribute();
                 if (attribute == null) {
-                    addItem(indicator, twin.asset, e.time(), 0, null);
+                    addItem(indicator, asset, e.time(), 0, null);
                 } else if (e.attributes().containsKey(attribute)) {
                     Object raw = e.attributes().get(attribute);
-                    addItem(indicator, twin.asset, e.time(), raw instanceof Number n ? n.doubleValue() : 0, raw);
+                    addItem(indicator, asset, e.time(), raw instanceof Number n ? n.doubleValue() : 0, raw);
                 } // an event lacking the attribute is no item
             }
         }
@@ -384,9 +391,10 @@ public final class ReferenceIndicators {
                 long tick = Math.floorDiv(c.effective + period - 1, period) * period; // effective in (T - P, T]
                 Set<String> areas = touched.computeIfAbsent(tick, k -> new HashMap<>())
                         .computeIfAbsent(indicator.id(), k -> new HashSet<>());
-                areasOf(indicator, twin.asset.street()).forEach(a -> areas.add(a.code()));
+                areasOf(indicator, twin.history.at(c.effective).street()).forEach(a -> areas.add(a.code()));
             }
         }
+        touchMoves(touched);
         List<Change> ordered = new ArrayList<>(changes);
         ordered.sort(Comparator.comparingLong(Change::effective).thenComparingLong(Change::seq));
         Map<String, Map<String, Double>> values = new HashMap<>();
@@ -421,12 +429,14 @@ public final class ReferenceIndicators {
                     // CEL is a pure function of (reading, online, attributes): evaluated again only when they change.
                     VerdictKey key = new VerdictKey(indicator.id(), asset.id());
                     Verdict verdict = verdicts.get(key);
-                    if (verdict == null || verdict.reading != reading || verdict.online != isOnline) {
+                    Asset entry = registry.history(asset.id()).at(t); // the entry that applies at the tick
+                    if (verdict == null || verdict.reading != reading || verdict.online != isOnline
+                            || verdict.entry != entry) {
                         boolean passes = indicator.filter() == null
-                                || cel.holdsForReading(indicator.filter(), type, asset, reading, isOnline);
+                                || cel.holdsForReading(indicator.filter(), type, entry, reading, isOnline);
                         boolean meets = passes && (indicator.condition() == null
-                                || cel.holdsForReading(indicator.condition(), type, asset, reading, isOnline));
-                        verdict = new Verdict(reading, isOnline, passes, meets);
+                                || cel.holdsForReading(indicator.condition(), type, entry, reading, isOnline));
+                        verdict = new Verdict(reading, isOnline, entry, passes, meets);
                         verdicts.put(key, verdict);
                     }
                     if (!verdict.passes) {
@@ -434,9 +444,9 @@ public final class ReferenceIndicators {
                     }
                     // The aggregated value: the reading, or the static attribute of a {metric, attribute} gauge.
                     double value = indicator.attribute() == null ? reading
-                            : ((Number) asset.attributes().get(indicator.attribute())).doubleValue();
+                            : ((Number) entry.attributes().get(indicator.attribute())).doubleValue();
                     long steps = Math.round(value / indicator.resolution());
-                    for (Area area : topology.ancestorsAndSelf(asset.street())) {
+                    for (Area area : topology.ancestorsAndSelf(entry.street())) {
                         GaugeSet s = sets.get(area.code());
                         if (s != null) {
                             s.add(steps, verdict.meets);
@@ -456,7 +466,38 @@ public final class ReferenceIndicators {
     private record VerdictKey(String id, String assetId) {}
 
     /** A gauge's filter and condition for one asset state. */
-    private record Verdict(double reading, boolean online, boolean passes, boolean meets) {}
+    private record Verdict(double reading, boolean online, Asset entry, boolean passes, boolean meets) {}
+
+    /**
+     * A registry entry that changes an asset's street or attributes from its {@code valid_from}
+     * touches, at the tick that time falls in, every gauge of the asset's type in the areas of its
+     * old and new street, if the asset was in its areas before (it had a change before that time).
+     */
+    private void touchMoves(TreeMap<Long, Map<String, Set<String>>> touched) {
+        for (AssetTwin twin : twins.values()) {
+            List<Asset> entries = twin.history.entries();
+            for (int i = 1; i < entries.size(); i++) {
+                Asset before = entries.get(i - 1);
+                Asset after = entries.get(i);
+                long validFrom = twin.history.validFromAt(i);
+                if (validFrom <= twin.firstEffective || before.street().equals(after.street())
+                        && before.attributes().equals(after.attributes())) {
+                    continue;
+                }
+                for (Indicator indicator : readers(twin.type)) {
+                    if (indicator.source() != SourceKind.GAUGE) {
+                        continue;
+                    }
+                    long period = indicator.periodMs();
+                    long tick = Math.floorDiv(validFrom + period - 1, period) * period;
+                    Set<String> areas = touched.computeIfAbsent(tick, k -> new HashMap<>())
+                            .computeIfAbsent(indicator.id(), k -> new HashSet<>());
+                    areasOf(indicator, before.street()).forEach(a -> areas.add(a.code()));
+                    areasOf(indicator, after.street()).forEach(a -> areas.add(a.code()));
+                }
+            }
+        }
+    }
 
     /** The assets S(T) of one gauge in one area. */
     private static final class GaugeSet {
@@ -537,7 +578,7 @@ public final class ReferenceIndicators {
             endsByPeriod.computeIfAbsent(catalog.get(key.id).periodMs(), p -> new HashSet<>()).add(key.end);
         }
         Map<String, Set<String>> streetsByType = new HashMap<>();
-        for (Asset asset : registry.all()) {
+        for (Asset asset : registry.allEntries()) { // every street an asset is in at some time
             streetsByType.computeIfAbsent(asset.type(), t -> new HashSet<>()).add(asset.street());
         }
         Set<Aggregation> zeroWhenEmpty = Set.of(Aggregation.COUNT, Aggregation.SUM, Aggregation.RATE);

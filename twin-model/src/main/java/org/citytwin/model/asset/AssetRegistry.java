@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +26,23 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Asset id → {@link Asset}. Loaded from a JSON-lines file (gzip when the name ends in .gz), one
- * {@code {"id","type","street","lat","lon","attributes":{..}}} per line; {@link #put} lets a
- * compacted Kafka topic keep it current. Thread-safe: a follower of that topic updates it while the
- * job's tasks read it; lookups by id, one per record, take no lock (the twins of a TaskManager's
- * slots share one registry).
+ * Asset id → {@link AssetHistory}: its entries by the event time from which each applies. Loaded from
+ * a JSON-lines file (gzip when the name ends in .gz), one
+ * {@code {"id","type","street","lat","lon","attributes":{..},"valid_from":..}} per line ({@code
+ * valid_from} optional: epoch milliseconds like a record's {@code ts}, or an ISO-8601 instant; lines of
+ * one id with different {@code valid_from} are its history, a line of the same id and time replaces
+ * that entry); {@link #put} lets a compacted Kafka topic keep it current. Thread-safe: a follower of
+ * that topic updates it while the job's tasks read it; lookups by id, one per record, take no lock
+ * (the twins of a TaskManager's slots share one registry).
  */
 public final class AssetRegistry implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** In registration order, for {@link #all}; written under the lock. */
-    private final Map<String, Asset> assets = new LinkedHashMap<>();
-    /** The same assets for lock-free lookups by id. */
-    private final Map<String, Asset> byId = new ConcurrentHashMap<>();
+    private final Map<String, AssetHistory> assets = new LinkedHashMap<>();
+    /** The same histories for lock-free lookups by id. */
+    private final Map<String, AssetHistory> byId = new ConcurrentHashMap<>();
     /** Changes so far: lets a reader rebuild what it derived from the registry when it changed. */
     private volatile long version;
 
@@ -48,31 +53,57 @@ public final class AssetRegistry implements Serializable {
         assets.forEach(this::put);
     }
 
-    /** Adds or replaces an asset; returns the previous one or null. */
-    public synchronized Asset put(Asset asset) {
-        byId.put(asset.id(), asset);
-        version++;
-        return assets.put(asset.id(), asset);
+    /** Adds or replaces an asset's entry that applies from the beginning. */
+    public void put(Asset asset) {
+        put(asset, AssetHistory.ALWAYS);
     }
 
-    public synchronized Asset remove(String id) {
+    /**
+     * Adds or replaces the asset's entry that applies from event time {@code validFrom}
+     * ({@link AssetHistory#ALWAYS}: from the beginning).
+     *
+     * @throws IllegalArgumentException if the entry changes the asset's type
+     */
+    public synchronized void put(Asset asset, long validFrom) {
+        AssetHistory known = assets.get(asset.id());
+        AssetHistory history = known == null ? AssetHistory.of(asset, validFrom) : known.with(asset, validFrom);
+        byId.put(asset.id(), history);
+        assets.put(asset.id(), history);
+        version++;
+    }
+
+    /** Removes the asset with every entry of its history. */
+    public synchronized void remove(String id) {
         byId.remove(id);
         version++;
-        return assets.remove(id);
+        assets.remove(id);
     }
 
     /** How many times the registry changed; equal versions mean equal contents. */
     public long version() { return version; }
 
-    /** The asset with this id, or null. */
+    /** The asset with this id as its latest entry has it, or null. */
     public Asset get(String id) {
+        AssetHistory history = byId.get(id);
+        return history == null ? null : history.latest();
+    }
+
+    /** The asset's entries by the time from which each applies, or null. */
+    public AssetHistory history(String id) {
         return byId.get(id);
     }
 
     public synchronized int size() { return assets.size(); }
 
-    /** A snapshot of the registered assets, in registration order. */
-    public synchronized Collection<Asset> all() { return List.copyOf(assets.values()); }
+    /** A snapshot of the registered assets (each as its latest entry), in registration order. */
+    public synchronized Collection<Asset> all() {
+        return assets.values().stream().map(AssetHistory::latest).toList();
+    }
+
+    /** A snapshot of every entry of every asset: the streets an asset is in at some time. */
+    public synchronized Collection<Asset> allEntries() {
+        return assets.values().stream().flatMap(h -> h.entries().stream()).toList();
+    }
 
     public static AssetRegistry load(Path file) {
         try (InputStream raw = Files.newInputStream(file)) {
@@ -94,7 +125,8 @@ public final class AssetRegistry implements Serializable {
                 continue;
             }
             try {
-                r.put(fromJson(JSON.readTree(line)));
+                JsonNode j = JSON.readTree(line);
+                r.put(fromJson(j), validFrom(j));
             } catch (IOException | RuntimeException e) {
                 throw new IOException(name + ":" + n + ": bad asset line: " + e.getMessage(), e);
             }
@@ -119,6 +151,25 @@ public final class AssetRegistry implements Serializable {
                 j.path("lon").asDouble(), attrs);
     }
 
+    /** A registry line's {@code valid_from}: epoch milliseconds or an ISO-8601 instant; {@link AssetHistory#ALWAYS} if absent. */
+    public static long validFrom(JsonNode j) {
+        JsonNode v = j.get("valid_from");
+        if (v == null || v.isNull()) {
+            return AssetHistory.ALWAYS;
+        }
+        if (v.isIntegralNumber()) {
+            return v.longValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.asText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("valid_from '" + v.asText() + "' is not an ISO-8601 instant");
+            }
+        }
+        throw new IllegalArgumentException("valid_from must be epoch milliseconds or an ISO-8601 instant, not " + v);
+    }
+
     private static String text(JsonNode j, String f) {
         JsonNode v = j.get(f);
         if (v == null || !v.isTextual()) {
@@ -129,6 +180,11 @@ public final class AssetRegistry implements Serializable {
 
     /** One asset as a registry JSON line (no newline). */
     public static String toJson(Asset a) {
+        return toJson(a, AssetHistory.ALWAYS);
+    }
+
+    /** One entry as a registry JSON line (no newline), with its {@code valid_from} unless {@link AssetHistory#ALWAYS}. */
+    public static String toJson(Asset a, long validFrom) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("type", a.type());
@@ -136,6 +192,9 @@ public final class AssetRegistry implements Serializable {
         m.put("lat", a.lat());
         m.put("lon", a.lon());
         m.put("attributes", a.attributes());
+        if (validFrom != AssetHistory.ALWAYS) {
+            m.put("valid_from", validFrom);
+        }
         try {
             return JSON.writeValueAsString(m);
         } catch (IOException e) {
@@ -156,9 +215,15 @@ public final class AssetRegistry implements Serializable {
     /** Writes the registry as JSON lines (what {@link #read} reads); leaves the stream open. */
     public void write(OutputStream out) throws IOException {
         BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        for (Asset a : all()) {
-            w.write(toJson(a));
-            w.write('\n');
+        List<AssetHistory> histories;
+        synchronized (this) {
+            histories = List.copyOf(assets.values());
+        }
+        for (AssetHistory history : histories) {
+            for (int i = 0; i < history.entries().size(); i++) {
+                w.write(toJson(history.entries().get(i), history.validFromAt(i)));
+                w.write('\n');
+            }
         }
         w.flush();
     }

@@ -81,7 +81,7 @@ final class ZeroWindows {
         }
         // Assets of one type in one street register the same groups: one pass per (type, street).
         Map<String, Set<String>> streetsByType = new HashMap<>();
-        for (Asset asset : registry.all()) {
+        for (Asset asset : registry.allEntries()) {
             if (groupsByType.containsKey(asset.type())) {
                 streetsByType.computeIfAbsent(asset.type(), t -> new HashSet<>()).add(asset.street());
             }

@@ -1,5 +1,6 @@
 package org.citytwin.jobs.engine.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +102,8 @@ final class RegistryFollower implements Runnable {
             return;
         }
         try {
-            registry.put(AssetRegistry.fromJson(json.readTree(record.value())));
+            JsonNode entry = json.readTree(record.value());
+            registry.put(AssetRegistry.fromJson(entry), AssetRegistry.validFrom(entry));
         } catch (Exception e) {
             // One bad registration must not stop the registry; its assets stay unknown (UNKNOWN_ASSET).
             LOG.warn("skipping unreadable registration at {}-{}@{}: {}", record.topic(), record.partition(),

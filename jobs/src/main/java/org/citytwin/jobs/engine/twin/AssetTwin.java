@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetHistory;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.event.Event;
 
@@ -55,12 +56,14 @@ public final class AssetTwin {
     // On the heap only (not in keyed state): what spares a record the look-ups its twin has done before.
     /** The asset's id: the key the twin is kept under. */
     String key;
-    /** The registry entry last resolved for the asset, its type (null: unknown), and the registry's version then. */
-    Asset resolved;
+    /** The asset's registry history last resolved, its type (null: unknown), and the registry's version then. */
+    AssetHistory history;
     AssetType resolvedType;
     long resolvedVersion = NONE;
     /** The registry entry the parts were last computed with (null: none since the twin was read). */
     Asset followed;
+    /** The second at which the asset is listed for its next registry entry (NONE: not listed). */
+    long registryAt = NONE;
     /** Whether it changed since it was last written to keyed state. */
     boolean dirty;
 

@@ -27,6 +27,7 @@ import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.engine.source.FeedRecord;
 import org.citytwin.model.asset.Asset;
+import org.citytwin.model.asset.AssetHistory;
 import org.citytwin.model.asset.AssetRegistry;
 import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.asset.MetricDef;
@@ -89,6 +90,11 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     /** The twins in use: changed in this checkpoint interval or the one before (see {@link #writeBack}). */
     private transient Map<String, AssetTwin> live;
     private transient ReleaseQueue releases;
+    /**
+     * The watermark forwarded last: the areas have written what is up to it, so a change takes
+     * effect after it (a registry entry that applies from before it: just after it).
+     */
+    private transient long forwarded;
     private transient StreamRecord<Contribution> reuse;
 
     public TwinOperator(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
@@ -123,6 +129,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         timers = getInternalTimerService("twin-timers", VoidNamespaceSerializer.INSTANCE, this);
         live = new HashMap<>();
         releases = new ReleaseQueue();
+        forwarded = Long.MIN_VALUE;
         reuse = new StreamRecord<>(null);
         counters.open(getRuntimeContext(), samples);
     }
@@ -166,8 +173,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             writeBack(false);
         }
         AssetTwin state = twin(key);
-        Asset asset = resolve(key, state);
-        AssetType type = state != null ? state.resolvedType : asset == null ? null : plan.assetTypes().get(asset.type());
+        AssetHistory history = resolve(key, state);
+        AssetType type = state != null ? state.resolvedType
+                : history == null ? null : plan.assetTypes().get(history.latest().type());
         if (type == null) {
             // Known to the parser, gone since (a tombstone on the registry topic).
             reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + key + "' is no longer registered");
@@ -176,7 +184,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (state == null) {
             state = AssetTwin.empty(index.metricCount(type.name()));
             state.key = key;
-            state.resolved = asset;
+            state.history = history;
             state.resolvedType = type;
             state.resolvedVersion = registry.version();
             state.dirty = true;
@@ -189,39 +197,38 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         // record behind it is applied at once, just after it, since the ticks up to it may be written.
         long partitionWatermark = record.partitionWatermark();
         long watermark = Math.max(operatorWatermark, partitionWatermark);
-        releaseUpTo(watermark, asset, type, state);
-        followRegistry(asset, type, state, watermark + 1);
+        releaseUpTo(watermark, history, type, state);
         if (event.time() <= lateHorizon(partitionWatermark)) {
             reject(record, RejectReason.LATE, "event time " + event.time() + " is more than "
                     + allowedLatenessMs + " ms behind its partition's watermark " + partitionWatermark);
         } else {
-            accept(record, asset, type, state, watermark);
+            accept(record, history, type, state, watermark);
         }
         // Only identities behind the operator's watermark are LATE whichever partition repeats them.
         forgetOldIdentities(operatorWatermark, state);
-        arm(type, state);
+        arm(type, state, watermark);
     }
 
     /**
-     * The asset's registry entry: the one its twin resolved last while the registry has not changed
+     * The asset's registry history: the one its twin resolved last while the registry has not changed
      * since (no look-up), else the registry's (null: not registered); the twin keeps its type too.
      */
-    private Asset resolve(String key, AssetTwin state) {
+    private AssetHistory resolve(String key, AssetTwin state) {
         long version = registry.version();
         if (state != null && state.resolvedVersion == version) {
-            return state.resolved;
+            return state.history;
         }
-        Asset asset = registry.get(key);
+        AssetHistory history = registry.history(key);
         if (state != null) {
-            state.resolved = asset;
-            state.resolvedType = asset == null ? null : plan.assetTypes().get(asset.type());
+            state.history = history;
+            state.resolvedType = history == null ? null : plan.assetTypes().get(history.latest().type());
             state.resolvedVersion = version;
         }
-        return asset;
+        return history;
     }
 
     /** A record that is not LATE: DUPLICATE, or held until the watermark, or applied at once behind it. */
-    private void accept(FeedRecord record, Asset asset, AssetType type, AssetTwin state, long watermark) {
+    private void accept(FeedRecord record, AssetHistory history, AssetType type, AssetTwin state, long watermark) {
         Event event = record.event();
         String identity = identity(event);
         if (state.remembers(identity)) {
@@ -233,7 +240,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (event.time() > watermark) {
             state.hold(event);
         } else {
-            apply(event, asset, type, state, watermark + 1);
+            apply(event, history, type, state, watermark + 1);
         }
     }
 
@@ -243,6 +250,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         long watermark = mark.getTimestamp();
         releases.pollUpTo(watermark, (second, twin) -> act(twin, second, watermark));
         super.processWatermark(mark);
+        forwarded = watermark;
     }
 
     /**
@@ -265,7 +273,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         // the twin keeps no processing-time timers
     }
 
-    /** The asset's action at {@code time}: release what is due, go offline if silent, re-arm. */
+    /** The asset's action at {@code time}: release what is due, follow its registry entries, go offline if silent, re-arm. */
     private void act(AssetTwin state, long time, long operatorWatermark) {
         if (time == state.releaseAt) {
             state.releaseAt = AssetTwin.NONE;
@@ -273,16 +281,18 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (time == state.silenceTimer) {
             state.silenceTimer = AssetTwin.NONE;
         }
-        Asset asset = resolve(state.key, state);
+        if (time == state.registryAt) {
+            state.registryAt = AssetTwin.NONE;
+        }
+        AssetHistory history = resolve(state.key, state);
         AssetType type = state.resolvedType;
         if (type == null) {
             state.dropPending(); // the asset was removed from the registry while its records waited
             return;
         }
-        releaseUpTo(time, asset, type, state);
-        followRegistry(asset, type, state, time + 1);
+        releaseUpTo(time, history, type, state);
         forgetOldIdentities(operatorWatermark, state);
-        arm(type, state);
+        arm(type, state, time);
     }
 
     /** A smaller bound on the twins kept on the heap (for tests). */
@@ -348,11 +358,18 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /**
-     * Schedules the asset's next actions: the release of its first waiting record at the second
-     * the watermark passes it (listed again only when earlier than the one listed), and, while it
-     * is online, the end of its silence (not moved by newer readings: listed again when it comes early).
+     * Schedules the asset's next actions, the twin being brought up to {@code broughtTo}: its next
+     * registry entry at the second the watermark passes its {@code valid_from}; the release of its
+     * first waiting record at the second the watermark passes it (listed again only when earlier
+     * than the one listed); and, while it is online, the end of its silence (not moved by newer
+     * readings: listed again when it comes early).
      */
-    private void arm(AssetType type, AssetTwin state) {
+    private void arm(AssetType type, AssetTwin state, long broughtTo) {
+        long change = state.history.nextChangeAfter(broughtTo);
+        if (change != Long.MAX_VALUE && state.registryAt != timerFor(change)) {
+            state.registryAt = timerFor(change);
+            releases.add(state.registryAt, state);
+        }
         if (state.firstPending != Long.MAX_VALUE) {
             long release = timerFor(state.firstPending);
             if (state.releaseAt == AssetTwin.NONE || release < state.releaseAt) {
@@ -368,28 +385,49 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /**
-     * Applies the asset's waiting records with times up to {@code watermark}, in time order, and
-     * takes the asset offline where its silence ran out on the way (at lastSeen + silence).
+     * Applies the asset's waiting records with times up to {@code watermark}, in time order, with
+     * the registry entries that apply at their times, and takes the asset offline where its silence
+     * ran out on the way (at lastSeen + silence).
      */
-    private void releaseUpTo(long watermark, Asset asset, AssetType type, AssetTwin state) {
+    private void releaseUpTo(long watermark, AssetHistory history, AssetType type, AssetTwin state) {
         if (state.firstPending <= watermark) {
             for (Event waiting : state.releaseUpTo(watermark)) {
-                goOfflineIfSilentBefore(waiting.time(), asset, type, state);
-                apply(waiting, asset, type, state, waiting.time());
+                followUpTo(waiting.time(), history, type, state);
+                goOfflineIfSilentBefore(waiting.time(), type, state);
+                apply(waiting, history, type, state, waiting.time());
             }
         }
-        goOfflineIfSilentBefore(watermark + 1, asset, type, state);
+        followUpTo(watermark + 1, history, type, state); // what the watermark passed applies just after it
+        goOfflineIfSilentBefore(watermark + 1, type, state);
+    }
+
+    /**
+     * Brings the twin to the registry entry that applies at {@code time} through every entry in
+     * between, each effective at its {@code valid_from} (or just after the forwarded watermark, if
+     * that passed it); an asset whose silence ran out before an entry goes offline first, with the
+     * entry it had.
+     */
+    private void followUpTo(long time, AssetHistory history, AssetType type, AssetTwin state) {
+        Asset target = history.at(time);
+        while (state.followed != target) {
+            Asset entry = state.followed == null ? target : history.nextAfter(state.followed, time);
+            long effective = Math.max(history.validFrom(entry), forwarded + 1);
+            if (state.followed != null) {
+                goOfflineIfSilentBefore(effective, type, state);
+            }
+            followRegistry(entry, type, state, effective);
+        }
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
-    private void goOfflineIfSilentBefore(long time, Asset asset, AssetType type, AssetTwin state) {
+    private void goOfflineIfSilentBefore(long time, AssetType type, AssetTwin state) {
         if (!state.online || type.silenceTimeoutMs() <= 0) {
             return;
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
             state.online = false;
-            emitGauges(asset, type, index.gaugeGroups(type.name()), state, offlineAt);
+            emitGauges(state.followed, type, index.gaugeGroups(type.name()), state, offlineAt);
         }
     }
 
@@ -401,12 +439,17 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         return Math.floorDiv(time + 999, 1000) * 1000;
     }
 
-    /** Applies one record to the asset's state (which the caller writes back). */
-    private void apply(Event event, Asset asset, AssetType type, AssetTwin state, long effectiveTime) {
+    /**
+     * Applies one record to the asset's state (which the caller writes back): its gauges with the
+     * registry entry the twin follows, its window items with the entry that applies at its time.
+     */
+    private void apply(Event event, AssetHistory history, AssetType type, AssetTwin state, long effectiveTime) {
+        Asset followed = state.followed;
+        Asset asset = history.at(event.time());
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             state.online = true;
-            emitGauges(asset, type, index.gaugeGroups(type.name()), state, effectiveTime);
+            emitGauges(followed, type, index.gaugeGroups(type.name()), state, effectiveTime);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -425,7 +468,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                     }
                     state.values[position] = value;
                     state.valueTimes[position] = event.time();
-                    emitGauges(asset, type, route.groups(), state, effectiveTime);
+                    emitGauges(followed, type, route.groups(), state, effectiveTime);
                 } else {
                     if (state.counterTimes[position] > event.time()) {
                         continue; // an older total cannot be placed between applied ones
@@ -513,11 +556,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * (filters and attribute values read them). Effective at {@code time}.
      */
     private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time) {
-        if (state.street == null || asset == state.followed) {
-            return;
-        }
         state.followed = asset;
-        if (state.assetFingerprint == AssetTwin.fingerprint(asset)) {
+        if (state.street == null || state.assetFingerprint == AssetTwin.fingerprint(asset)) {
             return;
         }
         int[] groups = index.gaugeGroups(type.name());

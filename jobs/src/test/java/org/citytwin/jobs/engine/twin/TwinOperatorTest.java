@@ -278,6 +278,55 @@ class TwinOperatorTest {
     }
 
     @Test
+    void aMoveRegisteredAheadTakesEffectAtItsValidFromWithoutARecordAndThroughARestore() throws Exception {
+        int member = GaugeChanges.NEW_INCLUDED | GaugeChanges.NEW_MATCHES;
+        String newStreet = PLAN.topology().streets().get(1).code();
+        long validFrom = T0 + 90_500;
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
+                "elevation", 12.0)), validFrom);
+        harness.close();
+        harness = harness(null);
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[2]).as("online, then the reading")
+                .containsExactly((T0 + 10_000) + ":0", (T0 + 10_000) + ":50");
+        harness.prepareSnapshotPreBarrier(1); // the listing at 1:31 becomes a timer
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(snapshot);
+        harness.processWatermark(T0 + 2 * MINUTE); // no record of the asset since 0:10
+        List<Contribution> out = harness.extractOutputValues();
+        List<long[]> oldStreet = aqiChangesIn(street);
+        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
+                .containsExactly(validFrom + ":50→0/" + (member >> 2));
+        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
+                .containsExactly(validFrom + ":0→50/" + member);
+        assertThat(harness.numEventTimeTimers()).as("nothing listed after the last entry").isOne(); // the silence
+    }
+
+    @Test
+    void aRecordReleasedAfterAMoveGoesToTheNewStreet() throws Exception {
+        String newStreet = PLAN.topology().streets().get(1).code();
+        long validFrom = T0 + 90_500;
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
+                "elevation", 12.0)), validFrom);
+        harness.close();
+        harness = harness(null);
+        aqi(T0 + 10_000, 50);
+        aqi(T0 + 100_000, 70); // held: released after the move
+        harness.processWatermark(T0 + 2 * MINUTE);
+        List<Contribution> out = harness.extractOutputValues();
+        List<long[]> oldStreet = aqiChangesIn(street);
+        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+                .containsExactly((T0 + 10_000) + ":0→0", (T0 + 10_000) + ":0→50", validFrom + ":50→0");
+        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+                .containsExactly(validFrom + ":0→50", (T0 + 100_000) + ":50→70");
+    }
+
+    @Test
     void lateIsDecidedByThePartitionsWatermarkEvenWhenTheOperatorsIsAhead() throws Exception {
         // Another partition moved the operator's watermark to 10 min while this record's partition
         // (idle for a while, so not holding the operator back) had only reached 2 min.

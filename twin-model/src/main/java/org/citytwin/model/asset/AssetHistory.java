@@ -1,0 +1,118 @@
+package org.citytwin.model.asset;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The registry entries of one asset by the event time from which each applies ({@code valid_from}):
+ * a move to another street or changed attributes, registered ahead, take effect when the feed's
+ * watermark passes that time. An entry without {@code valid_from} applies from the beginning; before
+ * an asset's earliest entry that entry applies. Immutable: the registry replaces a history when an
+ * entry is added.
+ */
+public final class AssetHistory implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The {@code valid_from} of an entry that has none: it applies from the beginning. */
+    public static final long ALWAYS = Long.MIN_VALUE;
+
+    /** Ascending, without repeats; {@code entries[i]} applies from {@code validFrom[i]}. */
+    private final long[] validFrom;
+    private final Asset[] entries;
+
+    private AssetHistory(long[] validFrom, Asset[] entries) {
+        this.validFrom = validFrom;
+        this.entries = entries;
+    }
+
+    static AssetHistory of(Asset asset, long validFrom) {
+        return new AssetHistory(new long[] {validFrom}, new Asset[] {asset});
+    }
+
+    /**
+     * This history with {@code asset} from {@code from} (replacing the entry of that time). An
+     * asset keeps its type: another type is another asset, registered under another id.
+     */
+    AssetHistory with(Asset asset, long from) {
+        if (!asset.type().equals(entries[0].type())) {
+            throw new IllegalArgumentException("asset '" + asset.id() + "' changes its type from '"
+                    + entries[0].type() + "' to '" + asset.type() + "': register the new device under a new id");
+        }
+        int at = Arrays.binarySearch(validFrom, from);
+        if (at >= 0) {
+            Asset[] replaced = entries.clone();
+            replaced[at] = asset;
+            return new AssetHistory(validFrom, replaced);
+        }
+        int insert = -at - 1;
+        long[] times = new long[validFrom.length + 1];
+        Asset[] assets = new Asset[entries.length + 1];
+        System.arraycopy(validFrom, 0, times, 0, insert);
+        System.arraycopy(entries, 0, assets, 0, insert);
+        times[insert] = from;
+        assets[insert] = asset;
+        System.arraycopy(validFrom, insert, times, insert + 1, validFrom.length - insert);
+        System.arraycopy(entries, insert, assets, insert + 1, entries.length - insert);
+        return new AssetHistory(times, assets);
+    }
+
+    /** The entry that applies at event time {@code time}. */
+    public Asset at(long time) {
+        if (entries.length == 1) {
+            return entries[0];
+        }
+        int i = Arrays.binarySearch(validFrom, time);
+        int index = i >= 0 ? i : Math.max(0, -i - 2);
+        return entries[index];
+    }
+
+    /** The time from which {@code entry} (one of this history's) applies; {@link #ALWAYS} for the earliest. */
+    public long validFrom(Asset entry) {
+        for (int i = entries.length - 1; i > 0; i--) {
+            if (entries[i] == entry) {
+                return validFrom[i];
+            }
+        }
+        return ALWAYS;
+    }
+
+    /**
+     * The entry after {@code entry} if it applies by {@code time}, else (also when {@code entry} is
+     * not one of this history's) the entry that applies at {@code time}: walking from one entry to
+     * the next passes every entry in between.
+     */
+    public Asset nextAfter(Asset entry, long time) {
+        for (int i = 0; i < entries.length - 1; i++) {
+            if (entries[i] == entry) {
+                return validFrom[i + 1] <= time ? entries[i + 1] : at(time);
+            }
+        }
+        return at(time);
+    }
+
+    /** The earliest time after {@code time} at which another entry takes effect; MAX_VALUE if none. */
+    public long nextChangeAfter(long time) {
+        if (entries.length == 1) {
+            return Long.MAX_VALUE;
+        }
+        int i = Arrays.binarySearch(validFrom, time);
+        int next = i >= 0 ? i + 1 : -i - 1;
+        return next < validFrom.length ? validFrom[next] : Long.MAX_VALUE;
+    }
+
+    /** The entry of the latest {@code valid_from}. */
+    public Asset latest() {
+        return entries[entries.length - 1];
+    }
+
+    /** Every entry, in the order of their {@code valid_from}. */
+    public List<Asset> entries() {
+        return List.of(entries);
+    }
+
+    /** The {@code valid_from} of {@link #entries}{@code .get(i)} as registered ({@link #ALWAYS}: none). */
+    public long validFromAt(int i) {
+        return validFrom[i];
+    }
+}

@@ -1,0 +1,103 @@
+package org.citytwin.model.asset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AssetHistoryTest {
+
+    private static final Asset AT_HOME = new Asset("AQ-1", "air_station", "310101001", 31.2, 121.5,
+            Map.of("station_class", "roadside"));
+    private static final Asset MOVED = new Asset("AQ-1", "air_station", "310115002", 31.3, 121.6,
+            Map.of("station_class", "roadside"));
+    private static final Asset RECLASSED = new Asset("AQ-1", "air_station", "310115002", 31.3, 121.6,
+            Map.of("station_class", "urban"));
+
+    @Test
+    void eachEntryAppliesFromItsValidFromAndTheEarliestBeforeIt() {
+        AssetRegistry registry = new AssetRegistry();
+        registry.put(RECLASSED, 5_000);
+        registry.put(AT_HOME);
+        registry.put(MOVED, 2_500);
+        AssetHistory history = registry.history("AQ-1");
+
+        assertThat(history.entries()).containsExactly(AT_HOME, MOVED, RECLASSED);
+        assertThat(history.at(Long.MIN_VALUE)).isSameAs(AT_HOME);
+        assertThat(history.at(2_499)).isSameAs(AT_HOME);
+        assertThat(history.at(2_500)).isSameAs(MOVED);
+        assertThat(history.at(4_999)).isSameAs(MOVED);
+        assertThat(history.at(5_000)).isSameAs(RECLASSED);
+        assertThat(history.validFrom(AT_HOME)).isEqualTo(AssetHistory.ALWAYS);
+        assertThat(history.validFrom(RECLASSED)).isEqualTo(5_000);
+        assertThat(history.nextChangeAfter(0)).isEqualTo(2_500);
+        assertThat(history.nextChangeAfter(2_500)).isEqualTo(5_000);
+        assertThat(history.nextChangeAfter(5_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(registry.get("AQ-1")).as("the latest entry").isSameAs(RECLASSED);
+        assertThat(registry.all()).containsExactly(RECLASSED);
+        assertThat(registry.allEntries()).containsExactly(AT_HOME, MOVED, RECLASSED);
+    }
+
+    @Test
+    void theEarliestEntryAppliesBeforeItsValidFromToo() {
+        AssetRegistry registry = new AssetRegistry();
+        registry.put(MOVED, 2_500);
+        assertThat(registry.history("AQ-1").at(0)).isSameAs(MOVED);
+        assertThat(registry.history("AQ-1").validFrom(MOVED)).isEqualTo(AssetHistory.ALWAYS);
+        assertThat(registry.history("AQ-1").nextChangeAfter(0)).as("a single entry never changes")
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void anEntryOfTheSameTimeReplacesItAndAnotherTypeIsRefused() {
+        AssetRegistry registry = new AssetRegistry();
+        registry.put(AT_HOME);
+        registry.put(MOVED, 2_500);
+        registry.put(RECLASSED, 2_500);
+        assertThat(registry.history("AQ-1").entries()).containsExactly(AT_HOME, RECLASSED);
+        long version = registry.version();
+        assertThatThrownBy(() -> registry.put(new Asset("AQ-1", "water_meter", "310101001", 0, 0, Map.of()), 9_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'AQ-1' changes its type from 'air_station' to 'water_meter'");
+        assertThat(registry.version()).as("a refused entry changes nothing").isEqualTo(version);
+        registry.remove("AQ-1");
+        assertThat(registry.history("AQ-1")).isNull();
+    }
+
+    @Test
+    void validFromIsReadAsEpochMillisecondsOrAnIsoInstantAndWrittenBack() throws IOException {
+        String lines = """
+                {"id":"AQ-1","type":"air_station","street":"310101001","lat":31.2,"lon":121.5,"attributes":{"station_class":"roadside"}}
+                {"id":"AQ-1","type":"air_station","street":"310115002","lat":31.3,"lon":121.6,"attributes":{"station_class":"roadside"},"valid_from":"2025-07-01T00:20:00.500Z"}
+                {"id":"AQ-1","type":"air_station","street":"310115002","lat":31.3,"lon":121.6,"attributes":{"station_class":"urban"},"valid_from":1751330400000}
+                """;
+        AssetRegistry registry = AssetRegistry.read(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), "t");
+        AssetHistory history = registry.history("AQ-1");
+        assertThat(history.entries()).containsExactly(AT_HOME, MOVED, RECLASSED);
+        assertThat(history.validFromAt(1)).isEqualTo(1_751_329_200_500L); // 2025-07-01T00:20:00.500Z
+        assertThat(history.validFromAt(2)).isEqualTo(1_751_330_400_000L); // 2025-07-01T00:40:00Z
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        registry.write(out);
+        AssetRegistry back = AssetRegistry.read(new ByteArrayInputStream(out.toByteArray()), "written");
+        assertThat(back.history("AQ-1").entries()).containsExactly(AT_HOME, MOVED, RECLASSED);
+        assertThat(back.history("AQ-1").validFromAt(1)).isEqualTo(1_751_329_200_500L);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"valid_from\":1751329200500");
+    }
+
+    @Test
+    void aBadValidFromFailsTheLoadWithItsLine() {
+        String lines = """
+                {"id":"AQ-1","type":"air_station","street":"310101001","lat":31.2,"lon":121.5}
+                {"id":"AQ-1","type":"air_station","street":"310115002","lat":31.3,"lon":121.6,"valid_from":"noon"}
+                """;
+        assertThatThrownBy(() -> AssetRegistry.read(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
+                "assets.jsonl")).isInstanceOf(IOException.class)
+                .hasMessageContaining("assets.jsonl:2: bad asset line: valid_from 'noon' is not an ISO-8601 instant");
+    }
+}
