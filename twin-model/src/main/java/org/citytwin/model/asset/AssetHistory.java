@@ -59,36 +59,32 @@ public final class AssetHistory implements Serializable {
 
     /** The entry that applies at event time {@code time}. */
     public Asset at(long time) {
+        return entries.length == 1 ? entries[0] : entries[indexAt(time)];
+    }
+
+    /** The position of the entry that applies at event time {@code time}. */
+    public int indexAt(long time) {
         if (entries.length == 1) {
-            return entries[0];
+            return 0;
         }
         int i = Arrays.binarySearch(validFrom, time);
-        int index = i >= 0 ? i : Math.max(0, -i - 2);
+        return i >= 0 ? i : Math.max(0, -i - 2);
+    }
+
+    /** The position of the entry registered with this {@code valid_from}, or -1. */
+    public int indexOf(long registeredFrom) {
+        int i = Arrays.binarySearch(validFrom, registeredFrom);
+        return i >= 0 ? i : -1;
+    }
+
+    /** The entry at this position. */
+    public Asset entry(int index) {
         return entries[index];
     }
 
-    /** The time from which {@code entry} (one of this history's) applies; {@link #ALWAYS} for the earliest. */
-    public long validFrom(Asset entry) {
-        for (int i = entries.length - 1; i > 0; i--) {
-            if (entries[i] == entry) {
-                return validFrom[i];
-            }
-        }
-        return ALWAYS;
-    }
-
-    /**
-     * The entry after {@code entry} if it applies by {@code time}, else (also when {@code entry} is
-     * not one of this history's) the entry that applies at {@code time}: walking from one entry to
-     * the next passes every entry in between.
-     */
-    public Asset nextAfter(Asset entry, long time) {
-        for (int i = 0; i < entries.length - 1; i++) {
-            if (entries[i] == entry) {
-                return validFrom[i + 1] <= time ? entries[i + 1] : at(time);
-            }
-        }
-        return at(time);
+    /** The time from which the entry at this position applies: {@link #ALWAYS} for the earliest. */
+    public long appliesFrom(int index) {
+        return index == 0 ? ALWAYS : validFrom[index];
     }
 
     /** The earliest time after {@code time} at which another entry takes effect; MAX_VALUE if none. */

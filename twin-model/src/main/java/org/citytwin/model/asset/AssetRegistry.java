@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class AssetRegistry implements Serializable {
     private final Map<String, AssetHistory> assets = new LinkedHashMap<>();
     /** The same histories for lock-free lookups by id. */
     private final Map<String, AssetHistory> byId = new ConcurrentHashMap<>();
+    /** The id of each change so far, in order: lets a reader find the assets changed since it looked. */
+    private final List<String> changes = new ArrayList<>();
     /** Changes so far: lets a reader rebuild what it derived from the registry when it changed. */
     private volatile long version;
 
@@ -69,18 +72,25 @@ public final class AssetRegistry implements Serializable {
         AssetHistory history = known == null ? AssetHistory.of(asset, validFrom) : known.with(asset, validFrom);
         byId.put(asset.id(), history);
         assets.put(asset.id(), history);
+        changes.add(asset.id());
         version++;
     }
 
     /** Removes the asset with every entry of its history. */
     public synchronized void remove(String id) {
         byId.remove(id);
-        version++;
         assets.remove(id);
+        changes.add(id);
+        version++;
     }
 
     /** How many times the registry changed; equal versions mean equal contents. */
     public long version() { return version; }
+
+    /** The ids of the changes after the first {@code seen} ({@link #version} when last looked), in order. */
+    public synchronized List<String> changedSince(long seen) {
+        return List.copyOf(changes.subList((int) seen, changes.size()));
+    }
 
     /** The asset with this id as its latest entry has it, or null. */
     public Asset get(String id) {

@@ -33,8 +33,11 @@ class AssetHistoryTest {
         assertThat(history.at(2_500)).isSameAs(MOVED);
         assertThat(history.at(4_999)).isSameAs(MOVED);
         assertThat(history.at(5_000)).isSameAs(RECLASSED);
-        assertThat(history.validFrom(AT_HOME)).isEqualTo(AssetHistory.ALWAYS);
-        assertThat(history.validFrom(RECLASSED)).isEqualTo(5_000);
+        assertThat(history.indexAt(4_999)).isOne();
+        assertThat(history.indexOf(5_000)).isEqualTo(2);
+        assertThat(history.indexOf(4_000)).isEqualTo(-1);
+        assertThat(history.appliesFrom(0)).isEqualTo(AssetHistory.ALWAYS);
+        assertThat(history.appliesFrom(2)).isEqualTo(5_000);
         assertThat(history.nextChangeAfter(0)).isEqualTo(2_500);
         assertThat(history.nextChangeAfter(2_500)).isEqualTo(5_000);
         assertThat(history.nextChangeAfter(5_000)).isEqualTo(Long.MAX_VALUE);
@@ -48,7 +51,8 @@ class AssetHistoryTest {
         AssetRegistry registry = new AssetRegistry();
         registry.put(MOVED, 2_500);
         assertThat(registry.history("AQ-1").at(0)).isSameAs(MOVED);
-        assertThat(registry.history("AQ-1").validFrom(MOVED)).isEqualTo(AssetHistory.ALWAYS);
+        assertThat(registry.history("AQ-1").appliesFrom(0)).isEqualTo(AssetHistory.ALWAYS);
+        assertThat(registry.history("AQ-1").validFromAt(0)).as("as registered").isEqualTo(2_500);
         assertThat(registry.history("AQ-1").nextChangeAfter(0)).as("a single entry never changes")
                 .isEqualTo(Long.MAX_VALUE);
     }

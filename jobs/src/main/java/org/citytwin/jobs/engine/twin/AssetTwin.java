@@ -60,8 +60,9 @@ public final class AssetTwin {
     AssetHistory history;
     AssetType resolvedType;
     long resolvedVersion = NONE;
-    /** The registry entry the parts were last computed with (null: none since the twin was read). */
+    /** The registry entry the parts were last computed with (null: none since the twin was read), and its registered valid_from. */
     Asset followed;
+    long followedFrom;
     /** The second at which the asset is listed for its next registry entry (NONE: not listed). */
     long registryAt = NONE;
     /** Whether it changed since it was last written to keyed state. */

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -95,6 +98,8 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * effect after it (a registry entry that applies from before it: just after it).
      */
     private transient long forwarded;
+    /** The registry's version when {@link #listRegistryEntries} looked last. */
+    private transient long registryVersionSeen;
     private transient StreamRecord<Contribution> reuse;
 
     public TwinOperator(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
@@ -130,6 +135,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         live = new HashMap<>();
         releases = new ReleaseQueue();
         forwarded = Long.MIN_VALUE;
+        registryVersionSeen = 0;
         reuse = new StreamRecord<>(null);
         counters.open(getRuntimeContext(), samples);
     }
@@ -248,6 +254,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long watermark = mark.getTimestamp();
+        listRegistryEntries();
         releases.pollUpTo(watermark, (second, twin) -> act(twin, second, watermark));
         super.processWatermark(mark);
         forwarded = watermark;
@@ -271,6 +278,36 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
         // the twin keeps no processing-time timers
+    }
+
+    /**
+     * Lists, for the release queue, the twins of this subtask whose registry history changed since
+     * the last look and has more than one entry: acted on at once, each follows what applies and
+     * lists its next entry, so an entry registered ahead takes effect at its time also for an asset
+     * that sends nothing then. At the first watermark after a start it looks at every asset, which
+     * also lists what a restored twin needs.
+     */
+    private void listRegistryEntries() throws Exception {
+        if (registry.version() == registryVersionSeen) {
+            return;
+        }
+        List<String> changed = registry.changedSince(registryVersionSeen);
+        registryVersionSeen += changed.size();
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        for (String id : changed) {
+            AssetHistory history = registry.history(id);
+            if (history == null || history.nextChangeAfter(AssetHistory.ALWAYS) == Long.MAX_VALUE
+                    || KeyGroupRangeAssignment.assignKeyToParallelOperator(id, task.getMaxNumberOfParallelSubtasks(),
+                            task.getNumberOfParallelSubtasks()) != task.getIndexOfThisSubtask()) {
+                continue;
+            }
+            AssetTwin twin = twin(id);
+            if (twin == null || resolve(id, twin) == null) {
+                continue;
+            }
+            releases.add(timerFor(forwarded + 1), twin); // at once: it follows, and lists its next entry
+
+        }
     }
 
     /** The asset's action at {@code time}: release what is due, follow its registry entries, go offline if silent, re-arm. */
@@ -405,18 +442,27 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * Brings the twin to the registry entry that applies at {@code time} through every entry in
      * between, each effective at its {@code valid_from} (or just after the forwarded watermark, if
      * that passed it); an asset whose silence ran out before an entry goes offline first, with the
-     * entry it had.
+     * entry it had. A twin already past {@code time} (brought up to its partition's watermark) stays.
      */
     private void followUpTo(long time, AssetHistory history, AssetType type, AssetTwin state) {
-        Asset target = history.at(time);
-        while (state.followed != target) {
-            Asset entry = state.followed == null ? target : history.nextAfter(state.followed, time);
-            long effective = Math.max(history.validFrom(entry), forwarded + 1);
-            if (state.followed != null) {
-                goOfflineIfSilentBefore(effective, type, state);
+        int target = history.indexAt(time);
+        int current = state.followed == null ? -1 : history.indexOf(state.followedFrom);
+        if (current >= 0 && history.entry(current) == state.followed) {
+            for (int next = current + 1; next <= target; next++) {
+                follow(history, next, type, state);
             }
-            followRegistry(entry, type, state, effective);
+        } else if (state.followed != history.entry(target)) {
+            follow(history, target, type, state); // a twin just read, or an entry replaced: from now on
         }
+    }
+
+    private void follow(AssetHistory history, int index, AssetType type, AssetTwin state) {
+        long effective = Math.max(history.appliesFrom(index), forwarded + 1);
+        if (state.followed != null) {
+            goOfflineIfSilentBefore(effective, type, state);
+        }
+        state.followedFrom = history.validFromAt(index);
+        followRegistry(history.entry(index), type, state, effective);
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */

@@ -307,6 +307,26 @@ class TwinOperatorTest {
     }
 
     @Test
+    void anEntryRegisteredWhileTheAssetIsIdleTakesEffectAtItsValidFrom() throws Exception {
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        aqiChanges();
+        String newStreet = PLAN.topology().streets().get(1).code();
+        long validFrom = T0 + 3 * MINUTE + 250;
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
+                "elevation", 12.0)), validFrom); // as a registry topic delivers it, with no record of the asset after
+        harness.processWatermark(T0 + 2 * MINUTE);
+        assertThat(harness.extractOutputValues()).as("nothing before its time").isEmpty();
+        harness.processWatermark(T0 + 5 * MINUTE);
+        List<Contribution> out = harness.extractOutputValues();
+        List<long[]> oldStreet = aqiChangesIn(street);
+        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2]).containsExactly(validFrom + ":50→0");
+        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+                .containsExactly(validFrom + ":0→50");
+    }
+
+    @Test
     void aRecordReleasedAfterAMoveGoesToTheNewStreet() throws Exception {
         String newStreet = PLAN.topology().streets().get(1).code();
         long validFrom = T0 + 90_500;
