@@ -327,6 +327,31 @@ class TwinOperatorTest {
     }
 
     @Test
+    void aMoveAndBackFollowedAheadByThePartitionsWatermarkIsNeverFollowedBackwards() throws Exception {
+        String newStreet = PLAN.topology().streets().get(1).code();
+        Asset home = registry.get("AQ-1");
+        long away = T0 + 90_500;
+        long back = T0 + 150_250;
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, home.attributes()), away);
+        registry.put(home, back); // the very entry it had
+        harness.close();
+        harness = harness(null);
+        aqi(T0 + 10_000, 50);
+        harness.processWatermark(T0 + MINUTE);
+        // Its partition is at 3:00 while the operator's watermark is at 1:00: the twin follows both entries now.
+        aqi(T0 + 200_000, 70, T0 + 3 * MINUTE);
+        harness.processWatermark(T0 + 4 * MINUTE); // the listings at 1:31 and 2:31 find nothing left to follow
+        List<Contribution> out = harness.extractOutputValues();
+        List<long[]> homeStreet = aqiChangesIn(street);
+        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        assertThat(homeStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2]).containsExactly(
+                (T0 + 10_000) + ":0→0", (T0 + 10_000) + ":0→50", away + ":50→0", back + ":0→50",
+                (T0 + 200_000) + ":50→70");
+        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+                .containsExactly(away + ":0→50", back + ":50→0");
+    }
+
+    @Test
     void aRecordReleasedAfterAMoveGoesToTheNewStreet() throws Exception {
         String newStreet = PLAN.topology().streets().get(1).code();
         long validFrom = T0 + 90_500;
