@@ -454,7 +454,10 @@ class IndicatorEngineITCase {
             flink.killTaskManager(1);
             flink.awaitTrue(() -> {
                 String state = flink.jobState(job);
-                assertThat(state).as("job state").isNotEqualTo("FAILED");
+                if (state.equals("FAILED")) {
+                    throw new AssertionError("the job failed: " + flink.get("/jobs/" + job + "/exceptions")
+                            .path("rootException").asText());
+                }
                 return state.equals("FINISHED");
             }, "the job finished", Duration.ofMinutes(5));
             assertThat(flink.get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").size())
