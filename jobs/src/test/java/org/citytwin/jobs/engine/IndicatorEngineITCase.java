@@ -456,7 +456,7 @@ class IndicatorEngineITCase {
                 String state = flink.jobState(job);
                 if (state.equals("FAILED")) {
                     throw new AssertionError("the job failed: " + flink.get("/jobs/" + job + "/exceptions")
-                            .path("rootException").asText());
+                            .path("exceptionHistory").path("entries").path(0).path("stacktrace").asText());
                 }
                 return state.equals("FINISHED");
             }, "the job finished", Duration.ofMinutes(5));
