@@ -45,6 +45,8 @@ public final class AssetTwin {
     public String street;
     /** {@link #fingerprint} of the registry entry the parts were computed with. */
     public int assetFingerprint;
+    /** The {@code valid_from} of that entry as registered ({@code AssetHistory.ALWAYS}: none). */
+    public long followedFrom = AssetHistory.ALWAYS;
     /**
      * Per gauge group of the asset's type ({@code PlanIndex.gaugeGroupPosition}): the part the
      * asset added and its membership ({@code GaugeChanges.NEW_INCLUDED | NEW_MATCHES} bits), so
@@ -60,9 +62,8 @@ public final class AssetTwin {
     AssetHistory history;
     AssetType resolvedType;
     long resolvedVersion = NONE;
-    /** The registry entry the parts were last computed with (null: none since the twin was read), and its registered valid_from. */
+    /** The registry entry the parts were last computed with (null: none since the twin was read). */
     Asset followed;
-    long followedFrom;
     /** The second at which the asset is listed for its next registry entry (NONE: not listed). */
     long registryAt = NONE;
     /** Whether it changed since it was last written to keyed state. */

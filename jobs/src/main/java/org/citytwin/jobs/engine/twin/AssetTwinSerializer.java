@@ -50,6 +50,7 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
         out.writeLong(twin.silenceTimer);
         EventFields.writeNullable(twin.street, out);
         out.writeInt(twin.assetFingerprint);
+        out.writeLong(twin.followedFrom);
         writeLongs(twin.parts, out);
         out.writeInt(twin.memberships == null ? -1 : twin.memberships.length);
         if (twin.memberships != null) {
@@ -83,6 +84,7 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
         twin.silenceTimer = in.readLong();
         twin.street = EventFields.readNullable(in);
         twin.assetFingerprint = in.readInt();
+        twin.followedFrom = in.readLong();
         twin.parts = readLongs(in);
         int memberships = in.readInt();
         if (memberships >= 0) {
@@ -122,10 +124,11 @@ public final class AssetTwinSerializer extends FieldSerializer<AssetTwin> {
      * The snapshot of a stateless serializer: its class and the layout's version. A twin written
      * in another layout is refused at restore (incompatible) instead of being misread. Layout 3
      * was the first (Flink's simple snapshot wrote its own version, 3); layout 4 holds the
-     * release second and the silence timer instead of one timer.
+     * release second and the silence timer instead of one timer; layout 5 the {@code valid_from}
+     * of the registry entry the twin follows.
      */
     public static final class Snapshot implements TypeSerializerSnapshot<AssetTwin> {
-        static final int LAYOUT = 4;
+        static final int LAYOUT = 5;
         private int layout = LAYOUT;
 
         @Override

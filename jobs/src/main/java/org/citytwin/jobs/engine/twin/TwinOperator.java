@@ -254,7 +254,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long watermark = mark.getTimestamp();
-        listRegistryEntries();
+        listRegistryEntries(watermark);
         releases.pollUpTo(watermark, (second, twin) -> act(twin, second, watermark));
         super.processWatermark(mark);
         forwarded = watermark;
@@ -287,7 +287,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * that sends nothing then. At the first watermark after a start it looks at every asset, which
      * also lists what a restored twin needs.
      */
-    private void listRegistryEntries() throws Exception {
+    private void listRegistryEntries(long watermark) throws Exception {
         if (registry.version() == registryVersionSeen) {
             return;
         }
@@ -305,7 +305,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             if (twin == null || resolve(id, twin) == null) {
                 continue;
             }
-            releases.add(timerFor(forwarded + 1), twin); // at once: it follows, and lists its next entry
+            releases.add(watermark, twin); // acted on with this watermark: it follows, and lists its next entry
 
         }
     }
@@ -446,18 +446,24 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      */
     private void followUpTo(long time, AssetHistory history, AssetType type, AssetTwin state) {
         int target = history.indexAt(time);
-        int current = state.followed == null ? -1 : history.indexOf(state.followedFrom);
+        int current = history.indexOf(state.followedFrom);
+        if (state.followed == null && current >= 0 && state.street != null
+                && state.assetFingerprint == AssetTwin.fingerprint(history.entry(current))) {
+            state.followed = history.entry(current); // a twin read from keyed state: the entry it followed
+        }
         if (current >= 0 && history.entry(current) == state.followed) {
             for (int next = current + 1; next <= target; next++) {
-                follow(history, next, type, state);
+                follow(history, next, type, state, history.appliesFrom(next));
             }
         } else if (state.followed != history.entry(target)) {
-            follow(history, target, type, state); // a twin just read, or an entry replaced: from now on
+            // A new twin, or the entry it followed replaced or removed (a topic): from now on.
+            follow(history, target, type, state, time);
         }
     }
 
-    private void follow(AssetHistory history, int index, AssetType type, AssetTwin state) {
-        long effective = Math.max(history.appliesFrom(index), forwarded + 1);
+    /** Follows the entry at {@code index} from {@code from}, or just after the forwarded watermark if that passed it. */
+    private void follow(AssetHistory history, int index, AssetType type, AssetTwin state, long from) {
+        long effective = Math.max(from, forwarded + 1);
         if (state.followed != null) {
             goOfflineIfSilentBefore(effective, type, state);
         }

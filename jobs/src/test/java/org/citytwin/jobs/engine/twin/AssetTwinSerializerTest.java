@@ -41,6 +41,7 @@ class AssetTwinSerializerTest {
         twin.contributing(2, new Asset("AQ-1", "air_station", "310101001", 31.2, 121.5, Map.of("station_class", "roadside")));
         twin.parts[0] = 63;
         twin.memberships[0] = 12;
+        twin.followedFrom = 1_751_329_200_500L;
 
         AssetTwin back = roundTrip(twin);
         assertThat(back.pending).containsExactly(reading, alarm);
@@ -52,6 +53,7 @@ class AssetTwinSerializerTest {
         assertThat(back.silenceTimer).isEqualTo(1_801_000);
         assertThat(back.street).isEqualTo("310101001");
         assertThat(back.parts).containsExactly(63, 0);
+        assertThat(back.followedFrom).isEqualTo(1_751_329_200_500L);
         assertThat(back.memberships).containsExactly(12, 0);
         assertThat(back.releaseUpTo(2_500)).containsExactly(reading);
     }
@@ -76,5 +78,8 @@ class AssetTwinSerializerTest {
         AssetTwinSerializer.Snapshot firstLayout = new AssetTwinSerializer.Snapshot();
         firstLayout.readSnapshot(3, null, getClass().getClassLoader()); // what Flink's simple snapshot wrote
         assertThat(current.resolveSchemaCompatibility(firstLayout).isIncompatible()).isTrue();
+        AssetTwinSerializer.Snapshot beforeRegistryHistories = new AssetTwinSerializer.Snapshot();
+        beforeRegistryHistories.readSnapshot(4, null, getClass().getClassLoader());
+        assertThat(current.resolveSchemaCompatibility(beforeRegistryHistories).isIncompatible()).isTrue();
     }
 }
