@@ -20,10 +20,13 @@ public final class AssetHistory implements Serializable {
     /** Ascending, without repeats; {@code entries[i]} applies from {@code validFrom[i]}. */
     private final long[] validFrom;
     private final Asset[] entries;
+    /** The one entry of an asset that has one (most have), else null: a reader's check without the arrays. */
+    private final Asset only;
 
     private AssetHistory(long[] validFrom, Asset[] entries) {
         this.validFrom = validFrom;
         this.entries = entries;
+        this.only = entries.length == 1 ? entries[0] : null;
     }
 
     static AssetHistory of(Asset asset, long validFrom) {
@@ -59,7 +62,12 @@ public final class AssetHistory implements Serializable {
 
     /** The entry that applies at event time {@code time}. */
     public Asset at(long time) {
-        return entries.length == 1 ? entries[0] : entries[indexAt(time)];
+        return only != null ? only : entries[indexAt(time)];
+    }
+
+    /** The asset's one entry if it has one, else null. */
+    public Asset only() {
+        return only;
     }
 
     /** The position of the entry that applies at event time {@code time}. */
@@ -89,7 +97,7 @@ public final class AssetHistory implements Serializable {
 
     /** The earliest time after {@code time} at which another entry takes effect; MAX_VALUE if none. */
     public long nextChangeAfter(long time) {
-        if (entries.length == 1) {
+        if (only != null) {
             return Long.MAX_VALUE;
         }
         int i = Arrays.binarySearch(validFrom, time);

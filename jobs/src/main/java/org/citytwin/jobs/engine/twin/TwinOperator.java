@@ -445,6 +445,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * entry it had. A twin already past {@code time} (brought up to its partition's watermark) stays.
      */
     private void followUpTo(long time, AssetHistory history, AssetType type, AssetTwin state) {
+        if (state.followed != null && state.followed == history.only()) {
+            return; // one entry, followed: what almost every record meets
+        }
         int target = history.indexAt(time);
         int current = history.indexOf(state.followedFrom);
         if (state.followed == null && current >= 0 && state.street != null
