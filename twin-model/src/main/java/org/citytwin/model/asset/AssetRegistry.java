@@ -44,8 +44,13 @@ public final class AssetRegistry implements Serializable {
     private final Map<String, AssetHistory> assets = new LinkedHashMap<>();
     /** The same histories for lock-free lookups by id. */
     private final Map<String, AssetHistory> byId = new ConcurrentHashMap<>();
-    /** The id of each change so far, in order: lets a reader find the assets changed since it looked. */
+    /**
+     * The id of each change since version {@link #changesFrom}, in order: lets a reader find the
+     * assets changed since it looked. Cleared when it grows past twice the assets (a long-followed
+     * topic): a reader from before then is given every asset.
+     */
     private final List<String> changes = new ArrayList<>();
+    private long changesFrom;
     /** Changes so far: lets a reader rebuild what it derived from the registry when it changed. */
     private volatile long version;
 
@@ -72,24 +77,38 @@ public final class AssetRegistry implements Serializable {
         AssetHistory history = known == null ? AssetHistory.of(asset, validFrom) : known.with(asset, validFrom);
         byId.put(asset.id(), history);
         assets.put(asset.id(), history);
-        changes.add(asset.id());
-        version++;
+        changed(asset.id());
     }
 
     /** Removes the asset with every entry of its history. */
     public synchronized void remove(String id) {
         byId.remove(id);
         assets.remove(id);
-        changes.add(id);
+        changed(id);
+    }
+
+    private void changed(String id) {
         version++;
+        if (changes.size() >= Math.max(1024, 2 * assets.size())) {
+            changes.clear();
+            changesFrom = version - 1;
+        }
+        changes.add(id);
     }
 
     /** How many times the registry changed; equal versions mean equal contents. */
     public long version() { return version; }
 
-    /** The ids of the changes after the first {@code seen} ({@link #version} when last looked), in order. */
+    /**
+     * The ids of the assets changed since version {@code seen} (the {@link #version} when the reader
+     * looked last), in order; every registered asset when the changes since then are no longer
+     * kept. Ids may repeat; a removed asset's id may be among them.
+     */
     public synchronized List<String> changedSince(long seen) {
-        return List.copyOf(changes.subList((int) seen, changes.size()));
+        if (seen < changesFrom) {
+            return List.copyOf(assets.keySet());
+        }
+        return List.copyOf(changes.subList((int) (seen - changesFrom), changes.size()));
     }
 
     /** The asset with this id as its latest entry has it, or null. */

@@ -74,6 +74,23 @@ class AssetHistoryTest {
     }
 
     @Test
+    void theRegistryTellsWhichAssetsChangedSinceAReaderLookedAndEveryAssetOnceItNoLongerKnows() {
+        AssetRegistry registry = new AssetRegistry();
+        registry.put(AT_HOME);
+        long seen = registry.version();
+        registry.put(MOVED, 2_500);
+        registry.put(new Asset("WM-1", "water_meter", "310101001", 0, 0, Map.of()));
+        registry.remove("WM-1");
+        assertThat(registry.changedSince(seen)).containsExactly("AQ-1", "WM-1", "WM-1");
+        assertThat(registry.changedSince(registry.version())).isEmpty();
+        for (int i = 0; i < 1_100; i++) {
+            registry.put(RECLASSED, 5_000); // a topic repeating an entry: the kept changes are bounded
+        }
+        assertThat(registry.changedSince(seen)).as("from before the kept changes: every asset").containsExactly("AQ-1");
+        assertThat(registry.changedSince(registry.version() - 2)).containsExactly("AQ-1", "AQ-1");
+    }
+
+    @Test
     void validFromIsReadAsEpochMillisecondsOrAnIsoInstantAndWrittenBack() throws IOException {
         String lines = """
                 {"id":"AQ-1","type":"air_station","street":"310101001","lat":31.2,"lon":121.5,"attributes":{"station_class":"roadside"}}

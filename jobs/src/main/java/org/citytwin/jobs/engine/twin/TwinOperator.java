@@ -291,8 +291,9 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (registry.version() == registryVersionSeen) {
             return;
         }
+        long version = registry.version(); // read first: a change after it is looked at next time
         List<String> changed = registry.changedSince(registryVersionSeen);
-        registryVersionSeen += changed.size();
+        registryVersionSeen = version;
         TaskInfo task = getRuntimeContext().getTaskInfo();
         for (String id : changed) {
             AssetHistory history = registry.history(id);
