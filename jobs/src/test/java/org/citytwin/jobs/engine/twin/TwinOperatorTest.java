@@ -108,20 +108,34 @@ class TwinOperatorTest {
 
     /** The AQI group's change in the contributions emitted for {@code area}: {time, old, new, flags}. */
     private List<long[]> aqiChangesIn(String area) {
+        return aqiChangesByStreet().getOrDefault(area, List.of());
+    }
+
+    /** The AQI group's changes in the contributions emitted, per street: {time, old, new, flags}. */
+    private Map<String, List<long[]>> aqiChangesByStreet() {
         int group = INDEX.groupOf(PLAN.slotOf("air_aqi_avg"));
-        List<long[]> changes = new java.util.ArrayList<>();
+        Map<String, List<long[]>> changes = new java.util.HashMap<>();
         for (Contribution c : harness.extractOutputValues()) {
-            if (!(c instanceof GaugeChanges g) || !g.street().equals(area)) {
+            if (!(c instanceof GaugeChanges g)) {
                 continue;
             }
             for (int i = 0; i < g.groups().length; i++) {
                 if (g.groups()[i] == group) {
-                    changes.add(new long[] {g.time(), g.oldParts()[i], g.newParts()[i], g.flags()[i]});
+                    changes.computeIfAbsent(g.street(), k -> new java.util.ArrayList<>())
+                            .add(new long[] {g.time(), g.oldParts()[i], g.newParts()[i], g.flags()[i]});
                 }
             }
         }
         harness.getOutput().clear();
         return changes;
+    }
+
+    /** Registers AQ-1 in {@code newStreet} from {@code validFrom}, and opens the operator again with that registry. */
+    private void registerMoveAhead(String newStreet, long validFrom) throws Exception {
+        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, registry.get("AQ-1").attributes()),
+                validFrom);
+        harness.close();
+        harness = harness(null);
     }
 
     private List<String> deadLetterReasons() {
@@ -266,10 +280,9 @@ class TwinOperatorTest {
 
         aqi(T0 + 2 * MINUTE, 80);
         harness.processWatermark(T0 + 3 * MINUTE);
-        List<Contribution> out = harness.extractOutputValues();
-        List<long[]> oldStreet = aqiChangesIn(street);
-        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
-        List<long[]> movedTo = aqiChangesIn(newStreet);
+        Map<String, List<long[]>> byStreet = aqiChangesByStreet();
+        List<long[]> oldStreet = byStreet.getOrDefault(street, List.of());
+        List<long[]> movedTo = byStreet.getOrDefault(newStreet, List.of());
         // The old street loses the 50 it was given; the new one gets 50 at once, then 50 → 80.
         assertThat(oldStreet).extracting(c -> c[1] + "→" + c[2] + "/" + c[3])
                 .containsExactly("50→0/" + (member >> 2));
@@ -282,10 +295,7 @@ class TwinOperatorTest {
         int member = GaugeChanges.NEW_INCLUDED | GaugeChanges.NEW_MATCHES;
         String newStreet = PLAN.topology().streets().get(1).code();
         long validFrom = T0 + 90_500;
-        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
-                "elevation", 12.0)), validFrom);
-        harness.close();
-        harness = harness(null);
+        registerMoveAhead(newStreet, validFrom);
         aqi(T0 + 10_000, 50);
         harness.processWatermark(T0 + MINUTE);
         assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[2]).as("online, then the reading")
@@ -296,12 +306,11 @@ class TwinOperatorTest {
 
         harness = harness(snapshot);
         harness.processWatermark(T0 + 2 * MINUTE); // no record of the asset since 0:10
-        List<Contribution> out = harness.extractOutputValues();
-        List<long[]> oldStreet = aqiChangesIn(street);
-        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        Map<String, List<long[]>> byStreet = aqiChangesByStreet();
+        List<long[]> oldStreet = byStreet.getOrDefault(street, List.of());
         assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
                 .containsExactly(validFrom + ":50→0/" + (member >> 2));
-        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
+        assertThat(byStreet.getOrDefault(newStreet, List.of())).extracting(c -> c[0] + ":" + c[1] + "→" + c[2] + "/" + c[3])
                 .containsExactly(validFrom + ":0→50/" + member);
         assertThat(harness.numEventTimeTimers()).as("nothing listed after the last entry").isOne(); // the silence
     }
@@ -318,11 +327,10 @@ class TwinOperatorTest {
         harness.processWatermark(T0 + 2 * MINUTE);
         assertThat(harness.extractOutputValues()).as("nothing before its time").isEmpty();
         harness.processWatermark(T0 + 5 * MINUTE);
-        List<Contribution> out = harness.extractOutputValues();
-        List<long[]> oldStreet = aqiChangesIn(street);
-        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        Map<String, List<long[]>> byStreet = aqiChangesByStreet();
+        List<long[]> oldStreet = byStreet.getOrDefault(street, List.of());
         assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2]).containsExactly(validFrom + ":50→0");
-        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+        assertThat(byStreet.getOrDefault(newStreet, List.of())).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
                 .containsExactly(validFrom + ":0→50");
     }
 
@@ -341,13 +349,12 @@ class TwinOperatorTest {
         // Its partition is at 3:00 while the operator's watermark is at 1:00: the twin follows both entries now.
         aqi(T0 + 200_000, 70, T0 + 3 * MINUTE);
         harness.processWatermark(T0 + 4 * MINUTE); // the listings at 1:31 and 2:31 find nothing left to follow
-        List<Contribution> out = harness.extractOutputValues();
-        List<long[]> homeStreet = aqiChangesIn(street);
-        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        Map<String, List<long[]>> byStreet = aqiChangesByStreet();
+        List<long[]> homeStreet = byStreet.getOrDefault(street, List.of());
         assertThat(homeStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2]).containsExactly(
                 (T0 + 10_000) + ":0→0", (T0 + 10_000) + ":0→50", away + ":50→0", back + ":0→50",
                 (T0 + 200_000) + ":50→70");
-        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+        assertThat(byStreet.getOrDefault(newStreet, List.of())).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
                 .containsExactly(away + ":0→50", back + ":50→0");
     }
 
@@ -355,19 +362,15 @@ class TwinOperatorTest {
     void aRecordReleasedAfterAMoveGoesToTheNewStreet() throws Exception {
         String newStreet = PLAN.topology().streets().get(1).code();
         long validFrom = T0 + 90_500;
-        registry.put(new Asset("AQ-1", "air_station", newStreet, 31.3, 121.6, Map.of("station_class", "roadside",
-                "elevation", 12.0)), validFrom);
-        harness.close();
-        harness = harness(null);
+        registerMoveAhead(newStreet, validFrom);
         aqi(T0 + 10_000, 50);
         aqi(T0 + 100_000, 70); // held: released after the move
         harness.processWatermark(T0 + 2 * MINUTE);
-        List<Contribution> out = harness.extractOutputValues();
-        List<long[]> oldStreet = aqiChangesIn(street);
-        harness.getOutput().addAll(out.stream().map(StreamRecord::new).toList());
+        Map<String, List<long[]>> byStreet = aqiChangesByStreet();
+        List<long[]> oldStreet = byStreet.getOrDefault(street, List.of());
         assertThat(oldStreet).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
                 .containsExactly((T0 + 10_000) + ":0→0", (T0 + 10_000) + ":0→50", validFrom + ":50→0");
-        assertThat(aqiChangesIn(newStreet)).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
+        assertThat(byStreet.getOrDefault(newStreet, List.of())).extracting(c -> c[0] + ":" + c[1] + "→" + c[2])
                 .containsExactly(validFrom + ":0→50", (T0 + 100_000) + ":50→70");
     }
 
