@@ -26,6 +26,7 @@ import org.citytwin.embedded.EmbeddedInfluxDb;
 import org.citytwin.embedded.EmbeddedKafka;
 import org.citytwin.jobs.engine.ReferenceIndicators.Expected;
 import org.citytwin.jobs.engine.registry.RegistryRef;
+import org.citytwin.jobs.testing.RegistryMoves;
 import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
@@ -52,7 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ends with exactly the points and dead letters of the independent {@link ReferenceIndicators}:
  * a simulated city (2 % bad records) over four Kafka partitions, stopped halfway, and the first
  * record of every partition after the restore stamped just at the lateness behind its partition's
- * watermark, so it is LATE only if the partition's watermark followed it to its new subtask.
+ * watermark, so it is LATE only if the partition's watermark followed it to its new subtask; 5 % of
+ * the assets move street or change attributes from times before and after the savepoint (registry
+ * entries with {@code valid_from}), so the twins follow their entries through the restore too.
  */
 class RescaleITCase {
 
@@ -73,6 +76,8 @@ class RescaleITCase {
     private static AssetTypes types;
     private static EvaluationPlan plan;
     private static CitySimulator simulator;
+    /** The simulator's registry with entries from within the feed. */
+    private static RegistryMoves.Added moves;
     /** Before the savepoint; after it: the probes first, then the rest of the feed. */
     private static final List<SimRecord> BEFORE = new ArrayList<>();
     private static final List<SimRecord> AFTER = new ArrayList<>();
@@ -88,6 +93,7 @@ class RescaleITCase {
         plan = EvaluationPlan.compile(catalog, types, topology);
         simulator = new CitySimulator(types, topology, CitySimulator.options().seed(11).scale(0.03).badShare(0.02)
                 .start(START).duration(DURATION).stormAt(START, DURATION));
+        moves = RegistryMoves.within(simulator.registry(), topology, START, DURATION, 0.05, 11);
         List<SimRecord> rest = new ArrayList<>();
         for (SimRecord r : simulator) {
             (r.time() < SAVEPOINT_AT && rest.isEmpty() ? BEFORE : rest).add(r);
@@ -100,10 +106,11 @@ class RescaleITCase {
         }
         BEFORE.forEach(r -> inPartitionOrder.get(partition(r)).add(r.json()));
         AFTER.forEach(r -> inPartitionOrder.get(partition(r)).add(r.json()));
-        expected = ReferenceIndicators.compute(catalog, types, topology, simulator.registry(), MAX_OUT_OF_ORDERNESS,
+        expected = ReferenceIndicators.compute(catalog, types, topology, moves.registry(), MAX_OUT_OF_ORDERNESS,
                 ALLOWED_LATENESS, inPartitionOrder);
-        System.out.printf("rescale feed: %d assets, %d records before the savepoint, %d after (%d probes), %d points,"
-                + " dead letters %s%n", simulator.registry().size(), BEFORE.size(), AFTER.size(), PARTITIONS,
+        System.out.printf("rescale feed: %d assets (%d moving, %d changing attributes mid-feed), %d records before the"
+                + " savepoint, %d after (%d probes), %d points, dead letters %s%n", simulator.registry().size(),
+                moves.moves(), moves.attributeChanges(), BEFORE.size(), AFTER.size(), PARTITIONS,
                 expected.points().size(), expected.deadLetters());
     }
 
@@ -202,7 +209,7 @@ class RescaleITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
-        RegistryRef registry = RegistryRef.of(simulator.registry());
+        RegistryRef registry = RegistryRef.of(moves.registry());
         new IndicatorJob(plan, registry, new IndicatorJob.Timing(MAX_OUT_OF_ORDERNESS, IDLENESS, ALLOWED_LATENESS), "live",
                 FeedSources.kafka(kafka.bootstrapServers(), feed, "rescale-" + feed, "earliest", types, registry,
                         EventParser.DEFAULT_MAX_FUTURE_SKEW, false),
