@@ -49,14 +49,12 @@ public final class AssetHistory implements Serializable {
             return new AssetHistory(validFrom, replaced);
         }
         int insert = -at - 1;
-        long[] times = new long[validFrom.length + 1];
-        Asset[] assets = new Asset[entries.length + 1];
-        System.arraycopy(validFrom, 0, times, 0, insert);
-        System.arraycopy(entries, 0, assets, 0, insert);
-        times[insert] = from;
-        assets[insert] = asset;
+        long[] times = Arrays.copyOf(validFrom, validFrom.length + 1);
+        Asset[] assets = Arrays.copyOf(entries, entries.length + 1);
         System.arraycopy(validFrom, insert, times, insert + 1, validFrom.length - insert);
         System.arraycopy(entries, insert, assets, insert + 1, entries.length - insert);
+        times[insert] = from;
+        assets[insert] = asset;
         return new AssetHistory(times, assets);
     }
 
@@ -72,7 +70,7 @@ public final class AssetHistory implements Serializable {
 
     /** The position of the entry that applies at event time {@code time}. */
     public int indexAt(long time) {
-        if (entries.length == 1) {
+        if (only != null) {
             return 0;
         }
         int i = Arrays.binarySearch(validFrom, time);

@@ -249,8 +249,9 @@ public final class AssetRegistry implements Serializable {
             histories = List.copyOf(assets.values());
         }
         for (AssetHistory history : histories) {
-            for (int i = 0; i < history.entries().size(); i++) {
-                w.write(toJson(history.entries().get(i), history.validFromAt(i)));
+            List<Asset> entries = history.entries();
+            for (int i = 0; i < entries.size(); i++) {
+                w.write(toJson(entries.get(i), history.validFromAt(i)));
                 w.write('\n');
             }
         }

@@ -288,16 +288,16 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * also lists what a restored twin needs.
      */
     private void listRegistryEntries(long watermark) throws Exception {
-        if (registry.version() == registryVersionSeen) {
+        long version = registry.version(); // read first: a change after it is looked at next time
+        if (version == registryVersionSeen) {
             return;
         }
-        long version = registry.version(); // read first: a change after it is looked at next time
         List<String> changed = registry.changedSince(registryVersionSeen);
         registryVersionSeen = version;
         TaskInfo task = getRuntimeContext().getTaskInfo();
         for (String id : changed) {
             AssetHistory history = registry.history(id);
-            if (history == null || history.nextChangeAfter(AssetHistory.ALWAYS) == Long.MAX_VALUE
+            if (history == null || history.only() != null
                     || KeyGroupRangeAssignment.assignKeyToParallelOperator(id, task.getMaxNumberOfParallelSubtasks(),
                             task.getNumberOfParallelSubtasks()) != task.getIndexOfThisSubtask()) {
                 continue;
@@ -307,7 +307,6 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                 continue;
             }
             releases.add(watermark, twin); // acted on with this watermark: it follows, and lists its next entry
-
         }
     }
 
