@@ -161,7 +161,7 @@ public final class BenchCommand implements ToolCommand {
     private JobExecutionResult baselineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        env.fromSource(source(kafka, types, sim), WatermarkStrategy.noWatermarks(), "feed").sinkTo(new DiscardingSink<>());
+        env.fromSource(source(kafka, types, sim).source(), WatermarkStrategy.noWatermarks(), "feed").sinkTo(new DiscardingSink<>());
         return env.execute("bench baseline");
     }
 
@@ -181,7 +181,7 @@ public final class BenchCommand implements ToolCommand {
         return env.execute("bench engine");
     }
 
-    private static org.apache.flink.connector.kafka.source.KafkaSource<org.citytwin.jobs.engine.source.FeedRecord> source(
+    private static org.citytwin.jobs.engine.source.FeedSource<?, ?> source(
             EmbeddedKafka kafka, AssetTypes types, CitySimulator sim) {
         return FeedSources.kafka(kafka.bootstrapServers(), "bench-feed", "bench-" + UUID.randomUUID(), "earliest",
                 types, RegistryRef.of(sim.registry()), org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);

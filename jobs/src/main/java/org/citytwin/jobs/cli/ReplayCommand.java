@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -27,7 +26,7 @@ import org.citytwin.jobs.archive.ArchiveSplit;
 import org.citytwin.jobs.config.ConfigException;
 import org.citytwin.jobs.config.TwinOptions;
 import org.citytwin.jobs.engine.source.FeedDeserializer;
-import org.citytwin.jobs.engine.source.FeedRecord;
+import org.citytwin.jobs.engine.source.FeedSource;
 import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.engine.source.FeedTopics;
 import org.citytwin.jobs.engine.IndicatorJob;
@@ -200,7 +199,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Where the replay reads, and how the summary names it. */
-    private record Feed(Source<FeedRecord, ?, ?> source, String origin) {}
+    private record Feed(FeedSource<?, ?> source, String origin) {}
 
     /** The feed topic from the offsets of T1's timestamp to those of T2 + out-of-orderness + lateness. */
     private Feed kafkaFeed(Configuration options, EngineInputs engine, ReplayRange range,
@@ -225,7 +224,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " (its hour directories yyyy-MM-dd/HH/partition-N hold none)");
         }
         int files = partitions.stream().mapToInt(p -> p.files().size()).sum();
-        return new Feed(new ArchiveSource(deserializer, partitions),
+        return new Feed(new FeedSource<>(new ArchiveSource(deserializer, partitions), ArchiveSplit::partition),
                 "archive " + dir + " (" + partitions.size() + " partitions, " + files + " files)");
     }
 

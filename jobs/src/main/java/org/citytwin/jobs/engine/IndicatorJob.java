@@ -2,9 +2,7 @@ package org.citytwin.jobs.engine;
 
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,6 +22,7 @@ import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.DeadLetter;
 import org.citytwin.jobs.engine.source.FeedRecord;
 import org.citytwin.jobs.engine.source.FeedRecordSerializer;
+import org.citytwin.jobs.engine.source.FeedSource;
 import org.citytwin.jobs.engine.source.FeedSplitter;
 import org.citytwin.jobs.engine.source.FeedWatermarks;
 import org.citytwin.jobs.engine.twin.Contribution;
@@ -46,7 +45,7 @@ public final class IndicatorJob {
     private final RegistryRef registry;
     private final Timing timing;
     private final String run;
-    private final Source<FeedRecord, ?, ?> feed;
+    private final FeedSource<?, ?> feed;
     private final Sink<IndicatorPoint> points;
     private final Sink<DeadLetter> deadLetters;
     private EngineSampleWriter engineSamples;
@@ -58,7 +57,7 @@ public final class IndicatorJob {
     public record Timing(Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness) {}
 
     public IndicatorJob(EvaluationPlan plan, RegistryRef registry, Timing timing, String run,
-            Source<FeedRecord, ?, ?> feed, Sink<IndicatorPoint> points, Sink<DeadLetter> deadLetters) {
+            FeedSource<?, ?> feed, Sink<IndicatorPoint> points, Sink<DeadLetter> deadLetters) {
         this.plan = plan;
         this.registry = registry;
         this.timing = timing;
@@ -108,11 +107,11 @@ public final class IndicatorJob {
         long lateness = timing.allowedLateness().toMillis();
 
         SingleOutputStreamOperator<FeedRecord> accepted = env
-                .fromSource(feed, FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed",
+                .fromSource(feed.stamped(timing.maxOutOfOrderness().toMillis()),
+                        FeedWatermarks.strategy(timing.maxOutOfOrderness(), timing.idleness()), "city feed",
                         FeedRecordSerializer.TYPE)
                 .uid("feed-source")
-                .keyBy(FeedSplitter.PARTITION, Types.INT)
-                .process(new FeedSplitter(rejected, engineSamples, run, timing.maxOutOfOrderness().toMillis()))
+                .process(new FeedSplitter(rejected, engineSamples, run))
                 .returns(FeedRecordSerializer.TYPE).name("validate").uid("validate");
 
         if (archive != null) {

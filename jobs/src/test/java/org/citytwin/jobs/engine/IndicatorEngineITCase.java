@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,6 +35,7 @@ import org.citytwin.jobs.engine.ReferenceIndicators.PointKey;
 import org.citytwin.jobs.engine.metrics.EngineSample;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.jobs.engine.source.FeedRecord;
+import org.citytwin.jobs.engine.source.FeedSource;
 import org.citytwin.jobs.engine.source.FeedSources;
 import org.citytwin.jobs.sink.deadletter.DeadLetterSinks;
 import org.citytwin.jobs.sink.influx.InfluxDbEndpoint;
@@ -386,7 +386,7 @@ class IndicatorEngineITCase {
     private static void runOnTheMiniCluster(int parallelism, Fault fault, MiniCluster cluster, String database,
             String deadLetterTopic) throws Exception {
         RegistryRef registryRef = RegistryRef.of(registry);
-        KafkaSource<FeedRecord> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
+        FeedSource<?, ?> source = FeedSources.kafka(kafka.bootstrapServers(), TOPIC, "group-" + UUID.randomUUID(),
                 "earliest", types, registryRef, org.citytwin.model.event.EventParser.DEFAULT_MAX_FUTURE_SKEW, true);
         InfluxDbSink<IndicatorPoint> points = InfluxDbSink.builder(
                 InfluxDbEndpoint.v1(influx.url(), database, null, null, null), IndicatorPoint::toInfluxPoint)

@@ -3,8 +3,10 @@ package org.citytwin.jobs.engine.source;
 import java.time.Duration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.citytwin.jobs.engine.registry.RegistryRef;
 import org.citytwin.model.asset.AssetTypes;
@@ -15,13 +17,13 @@ public final class FeedSources {
     private FeedSources() {}
 
     /**
-     * A Kafka source of parsed feed records.
+     * The feed topic: a Kafka source of parsed feed records, one split per partition.
      *
      * @param startingOffsets {@code earliest}, {@code latest} or {@code committed} (else earliest)
      * @param maxFutureSkew records further ahead of the wall clock are dead-lettered FUTURE
      * @param bounded stop at the offsets that are the latest when the job starts (tests, replays)
      */
-    public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
+    public static FeedSource<KafkaPartitionSplit, KafkaSourceEnumState> kafka(String bootstrapServers, String topic, String groupId,
             String startingOffsets, AssetTypes types, RegistryRef registry, Duration maxFutureSkew, boolean bounded) {
         return kafka(bootstrapServers, topic, groupId, switch (startingOffsets) {
                     case "earliest" -> OffsetsInitializer.earliest();
@@ -36,7 +38,7 @@ public final class FeedSources {
      * A Kafka source of feed records from {@code start}, ending at {@code stop} (null: unbounded),
      * read by {@code deserializer} (replays: a {@link FeedDeserializer} that keeps one period).
      */
-    public static KafkaSource<FeedRecord> kafka(String bootstrapServers, String topic, String groupId,
+    public static FeedSource<KafkaPartitionSplit, KafkaSourceEnumState> kafka(String bootstrapServers, String topic, String groupId,
             OffsetsInitializer start, OffsetsInitializer stop, KafkaRecordDeserializationSchema<FeedRecord> deserializer) {
         KafkaSourceBuilder<FeedRecord> builder = KafkaSource.<FeedRecord>builder()
                 .setBootstrapServers(bootstrapServers)
@@ -48,6 +50,6 @@ public final class FeedSources {
         if (stop != null) {
             builder.setBounded(stop);
         }
-        return builder.build();
+        return new FeedSource<>(builder.build(), KafkaPartitionSplit::getPartition);
     }
 }

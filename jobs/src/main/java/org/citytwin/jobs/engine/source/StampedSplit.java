@@ -1,0 +1,63 @@
+package org.citytwin.jobs.engine.source;
+
+import java.io.IOException;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * A split of the feed's source (a Kafka partition, or a partition of the archive) with the
+ * watermark of its partition: in a reader's checkpoint, the watermark from the records read before
+ * its position, so it moves with the split when a restore hands the splits to other subtasks.
+ *
+ * @param watermark {@link Long#MIN_VALUE} before any accepted record of the partition was read
+ */
+public record StampedSplit<S extends SourceSplit>(S split, long watermark) implements SourceSplit {
+
+    @Override
+    public String splitId() {
+        return split.splitId();
+    }
+
+    /** The split's own serializer's version and bytes, then the watermark. */
+    static final class Serializer<S extends SourceSplit> implements SimpleVersionedSerializer<StampedSplit<S>> {
+
+        private static final int VERSION = 1;
+
+        private final SimpleVersionedSerializer<S> splits;
+
+        Serializer(SimpleVersionedSerializer<S> splits) {
+            this.splits = splits;
+        }
+
+        @Override
+        public int getVersion() {
+            return VERSION;
+        }
+
+        @Override
+        public byte[] serialize(StampedSplit<S> stamped) throws IOException {
+            byte[] split = splits.serialize(stamped.split());
+            DataOutputSerializer out = new DataOutputSerializer(split.length + 16);
+            out.writeInt(splits.getVersion());
+            out.writeInt(split.length);
+            out.write(split);
+            out.writeLong(stamped.watermark());
+            return out.getCopyOfBuffer();
+        }
+
+        @Override
+        public StampedSplit<S> deserialize(int version, byte[] serialized) throws IOException {
+            if (version != VERSION) {
+                throw new IOException("feed split version " + version + " is not known (" + VERSION + " is): a savepoint "
+                        + "taken before the feed's splits carried their partition's watermark cannot be restored");
+            }
+            DataInputDeserializer in = new DataInputDeserializer(serialized);
+            int splitVersion = in.readInt();
+            byte[] split = new byte[in.readInt()];
+            in.readFully(split);
+            return new StampedSplit<>(splits.deserialize(splitVersion, split), in.readLong());
+        }
+    }
+}
