@@ -41,8 +41,12 @@ public final class BenchCommand implements ToolCommand {
     @Option(names = "--hours", defaultValue = "1", description = "Simulated hours of feed (default: ${DEFAULT-VALUE}).")
     int hours;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Runs of each job (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs of each job (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Runs of each job before the measured ones, "
+            + "reported but not in the medians: the JIT compiles the engine's code in the first (default: ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(names = "--parallelism", defaultValue = "2")
     int parallelism;
@@ -84,22 +88,28 @@ public final class BenchCommand implements ToolCommand {
                     stateBackend);
             List<Double> baseline = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
-            for (int run = 1; run <= runs; run++) {
-                baseline.add(records / seconds(baselineJob(kafka, types, sim)));
+            for (int run = 1 - warmup; run <= runs; run++) {
+                double b = records / seconds(baselineJob(kafka, types, sim));
                 jdk.jfr.Recording profile = run == runs && jfr != null ? startProfile() : null;
-                engine.add(records / seconds(engineJob(kafka, types, sim, plan)));
+                double e = records / seconds(engineJob(kafka, types, sim, plan));
                 if (profile != null) {
                     profile.dump(jfr);
                     profile.close();
                     System.out.printf("profile of the last engine run: %s%n", jfr);
                 }
-                System.out.printf("run %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run, runs,
-                        baseline.get(run - 1), engine.get(run - 1));
+                if (run < 1) {
+                    System.out.printf("warm-up %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run + warmup,
+                            warmup, b, e);
+                } else {
+                    baseline.add(b);
+                    engine.add(e);
+                    System.out.printf("run %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run, runs, b, e);
+                }
             }
             double b = median(baseline);
             double e = median(engine);
-            System.out.printf("median: baseline (read + parse) %,.0f records/s, engine %,.0f records/s, "
-                    + "engine/baseline %.2f%n", b, e, e / b);
+            System.out.printf("median of %d runs after %d warm-up: baseline (read + parse) %,.0f records/s, "
+                    + "engine %,.0f records/s, engine/baseline %.2f%n", runs, warmup, b, e, e / b);
         }
         if (influxPoints > 0) {
             benchInfluxSink(plan, topology);

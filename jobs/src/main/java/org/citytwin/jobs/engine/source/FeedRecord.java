@@ -7,7 +7,7 @@ import org.citytwin.model.event.Rejection;
  * One record read from the feed, parsed: the accepted {@link Event} or the {@link Rejection},
  * with the original payload and where it was read, so a rejection at any later stage can still be
  * dead-lettered with its source. {@code partitionWatermark} is the watermark of its partition
- * when it was read (from the records before it), set by {@link FeedSplitter}.
+ * when it was read (from the records before it), set by {@link StampingReader}.
  */
 public record FeedRecord(Event event, Rejection rejection, byte[] payload, String topic, int partition, long offset,
         long partitionWatermark) {
