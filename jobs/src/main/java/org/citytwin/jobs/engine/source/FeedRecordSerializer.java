@@ -12,8 +12,8 @@ import org.citytwin.model.event.RejectReason;
 import org.citytwin.model.event.Rejection;
 
 /**
- * The feed records between the source, the splitter and the twins (each record crosses the
- * network twice): their fields in a fixed order, the event's attributes typed ({@link EventFields}),
+ * The feed records between the source and the twins (each record crosses the network once):
+ * their fields in a fixed order, the event's attributes typed ({@link EventFields}),
  * instead of Flink's record serializer with Kryo for the attribute values.
  */
 public final class FeedRecordSerializer extends FieldSerializer<FeedRecord> {
