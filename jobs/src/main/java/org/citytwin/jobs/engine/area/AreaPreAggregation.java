@@ -62,6 +62,8 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
     private transient Map<String, Integer> areaNumbers;
     /** Each area's areas (numbers), itself first, then its ancestors. */
     private transient int[][] chains;
+    /** By group, then area number: whether the group is computed in the area or one of its ancestors. */
+    private transient boolean[][] inChain;
     /** Gauge changes by tick end, then area number. */
     private transient Buckets<GaugeAccumulator> gauges;
     /** Window items by window end, then area number. */
@@ -89,6 +91,12 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
         for (int a = 0; a < areas.length; a++) {
             chains[a] = plan.topology().ancestorsAndSelf(areas[a].code()).stream()
                     .mapToInt(area -> areaNumbers.get(area.code())).toArray();
+        }
+        inChain = new boolean[index.groupCount()][areas.length];
+        for (int group = 0; group < inChain.length; group++) {
+            for (int a = 0; a < areas.length; a++) {
+                inChain[group][a] = computedInChain(index.groupSource(group), a);
+            }
         }
         gauges = new Buckets<>(areas.length, index.groupCount(), GaugeAccumulator[]::new);
         windows = new Buckets<>(areas.length, index.groupCount(), WindowAccumulator[]::new);
@@ -119,13 +127,18 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
      * one per base tick.
      */
     private void addGauges(GaugeChanges c, int area) {
+        long period = 0;
+        Bucket<GaugeAccumulator> bucket = null;
         for (int i = 0; i < c.groups().length; i++) {
             int group = c.groups()[i];
-            CompiledIndicator source = index.groupSource(group);
-            if (!computedInChain(source, area)) {
+            if (!inChain[group][area]) {
                 continue;
             }
-            Bucket<GaugeAccumulator> bucket = gauges.bucket(PlanIndex.tickEnd(c.time(), source.periodMs()), area);
+            long groupPeriod = index.groupSource(group).periodMs();
+            if (groupPeriod != period) { // the groups of one period share their bucket
+                period = groupPeriod;
+                bucket = gauges.bucket(PlanIndex.tickEnd(c.time(), period), area);
+            }
             GaugeAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new GaugeAccumulator());
@@ -136,13 +149,18 @@ public final class AreaPreAggregation extends AbstractStreamOperator<GaugePartia
 
     /** Adds an event's window items to their window's bucket, in the contribution's own area only. */
     private void addWindowItems(WindowItems c, int area) {
+        long period = 0;
+        Bucket<WindowAccumulator> bucket = null;
         for (int i = 0; i < c.groups().length; i++) {
             int group = c.groups()[i];
-            CompiledIndicator source = index.groupSource(group);
-            if (!computedInChain(source, area)) {
+            if (!inChain[group][area]) {
                 continue;
             }
-            Bucket<WindowAccumulator> bucket = windows.bucket(PlanIndex.windowEnd(c.time(), source.periodMs()), area);
+            CompiledIndicator source = index.groupSource(group);
+            if (source.periodMs() != period) { // the groups of one period share their bucket
+                period = source.periodMs();
+                bucket = windows.bucket(PlanIndex.windowEnd(c.time(), period), area);
+            }
             WindowAccumulator acc = bucket.byGroup[group];
             if (acc == null) {
                 acc = bucket.open(group, new WindowAccumulator());

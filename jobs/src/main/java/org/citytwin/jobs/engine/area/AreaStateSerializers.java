@@ -240,10 +240,10 @@ public final class AreaStateSerializers {
 
         @Override
         public void serialize(PointValues values, DataOutputView out) throws IOException {
-            out.writeInt(values.slots.length);
-            for (int i = 0; i < values.slots.length; i++) {
-                out.writeInt(values.slots[i]);
-                out.writeDouble(values.values[i]);
+            out.writeInt(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                out.writeInt(values.slot(i));
+                out.writeDouble(values.value(i));
             }
         }
 
@@ -251,11 +251,8 @@ public final class AreaStateSerializers {
         public PointValues deserialize(DataInputView in) throws IOException {
             PointValues values = new PointValues();
             int n = in.readInt();
-            values.slots = new int[n];
-            values.values = new double[n];
             for (int i = 0; i < n; i++) {
-                values.slots[i] = in.readInt();
-                values.values[i] = in.readDouble();
+                values.put(in.readInt(), in.readDouble()); // ascending: appended
             }
             return values;
         }

@@ -9,8 +9,9 @@ import java.util.Arrays;
  */
 public final class PointValues {
 
-    public int[] slots = new int[0];
-    public double[] values = new double[0];
+    private int[] slots = new int[8];
+    private double[] values = new double[8];
+    private int size;
 
     public PointValues() {}
 
@@ -18,28 +19,42 @@ public final class PointValues {
         return new PointValues();
     }
 
+    /** How many slots were written. */
+    int size() {
+        return size;
+    }
+
+    /** The {@code i}-th slot written, ascending. */
+    int slot(int i) {
+        return slots[i];
+    }
+
+    /** The value of {@link #slot(int) slot(i)}. */
+    double value(int i) {
+        return values[i];
+    }
+
     void put(int slot, double value) {
-        int at = Arrays.binarySearch(slots, slot);
+        int at = Arrays.binarySearch(slots, 0, size, slot);
         if (at >= 0) {
             values[at] = value;
             return;
         }
         at = -at - 1;
-        int[] nextSlots = new int[slots.length + 1];
-        double[] nextValues = new double[values.length + 1];
-        System.arraycopy(slots, 0, nextSlots, 0, at);
-        System.arraycopy(values, 0, nextValues, 0, at);
-        nextSlots[at] = slot;
-        nextValues[at] = value;
-        System.arraycopy(slots, at, nextSlots, at + 1, slots.length - at);
-        System.arraycopy(values, at, nextValues, at + 1, values.length - at);
-        slots = nextSlots;
-        values = nextValues;
+        if (size == slots.length) { // grows by half, so slots put in ascending order cost no copy each
+            slots = Arrays.copyOf(slots, size + (size >> 1) + 1);
+            values = Arrays.copyOf(values, slots.length);
+        }
+        System.arraycopy(slots, at, slots, at + 1, size - at);
+        System.arraycopy(values, at, values, at + 1, size - at);
+        slots[at] = slot;
+        values[at] = value;
+        size++;
     }
 
     /** The value for the slot, or NaN when none was written. */
     double get(int slot) {
-        int at = Arrays.binarySearch(slots, slot);
+        int at = Arrays.binarySearch(slots, 0, size, slot);
         return at >= 0 ? values[at] : Double.NaN;
     }
 }
