@@ -44,8 +44,9 @@ public final class BenchCommand implements ToolCommand {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs of each job (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Runs of each job before the measured ones, "
-            + "reported but not in the medians: the JIT compiles the engine's code in the first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3", description = "Runs of each job before the measured ones, "
+            + "reported but not in the medians: on 2 cores the engine reaches its steady rate in the fourth run of a "
+            + "JVM, the JIT still compiling before (BENCHMARKS.md; default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--parallelism", defaultValue = "2")
@@ -161,9 +162,13 @@ public final class BenchCommand implements ToolCommand {
         System.out.printf("median: InfluxDB sink %,.0f points/s%n", median(rates));
     }
 
-    /** JFR with the JDK's "profile" settings (method samples every 10-20 ms, allocation, locks). */
+    /**
+     * JFR with the JDK's "default" settings (about 1 % overhead) and method samples every 10 ms. The
+     * "profile" settings slowed the profiled run to a third (their GC promotion and allocation events).
+     */
     private static jdk.jfr.Recording startProfile() throws Exception {
-        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("default"));
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         recording.start();
         return recording;
     }
