@@ -1,6 +1,7 @@
 package org.citytwin.jobs.engine.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,17 @@ class StampingReaderTest {
         }
         assertThat(stamped).as("each partition's first stamp after the restore %d -> %d", before, after)
                 .hasSize(PARTITIONS).isEqualTo(expected);
+    }
+
+    @Test
+    void aCheckpointOfThePlainSourceIsRefusedNotMisread() throws Exception {
+        KafkaPartitionSplitSerializer kafka = new KafkaPartitionSplitSerializer();
+        byte[] plain = kafka.serialize(split(2, 41));
+        StampedSplit.Serializer<KafkaPartitionSplit> serializer = new StampedSplit.Serializer<>(kafka);
+        assertThatThrownBy(() -> serializer.deserialize(kafka.getVersion(), plain))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("feed split version 0 is not known (1000001 is): a savepoint taken before the feed's "
+                        + "splits carried their partition's watermark cannot be restored");
     }
 
     @Test
