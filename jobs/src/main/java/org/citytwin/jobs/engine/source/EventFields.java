@@ -1,7 +1,6 @@
 package org.citytwin.jobs.engine.source;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.core.memory.DataInputView;
@@ -56,25 +55,26 @@ public final class EventFields {
         String eventId = readNullable(in);
         String assetId = StringSerializer.INSTANCE.deserialize(in);
         long time = in.readLong();
-        int readingCount = in.readInt();
-        Map<String, Double> readings = new HashMap<>();
-        for (int i = 0; i < readingCount; i++) {
-            readings.put(StringSerializer.INSTANCE.deserialize(in), in.readDouble());
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, Double>[] readings = new Map.Entry[in.readInt()];
+        for (int i = 0; i < readings.length; i++) {
+            readings[i] = Map.entry(StringSerializer.INSTANCE.deserialize(in), in.readDouble());
         }
         String kind = readNullable(in);
-        int attributeCount = in.readInt();
-        Map<String, Object> attributes = new HashMap<>();
-        for (int i = 0; i < attributeCount; i++) {
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, Object>[] attributes = new Map.Entry[in.readInt()];
+        for (int i = 0; i < attributes.length; i++) {
             String name = StringSerializer.INSTANCE.deserialize(in);
             byte tag = in.readByte();
-            attributes.put(name, switch (tag) {
+            attributes[i] = Map.entry(name, switch (tag) {
                 case NUMBER -> in.readDouble();
                 case TEXT -> StringSerializer.INSTANCE.deserialize(in);
                 case FLAG -> in.readBoolean();
                 default -> throw new IOException("unknown attribute tag " + tag);
             });
         }
-        return new Event(eventId, assetId, time, Map.copyOf(readings), kind, Map.copyOf(attributes));
+        // The immutable maps the parser's events hold, built at once (the names were a map's keys: distinct).
+        return new Event(eventId, assetId, time, Map.ofEntries(readings), kind, Map.ofEntries(attributes));
     }
 
     public static void writeNullable(String value, DataOutputView out) throws IOException {
