@@ -2,6 +2,7 @@ package org.citytwin.jobs.engine.source;
 
 import java.io.IOException;
 import org.apache.flink.api.connector.source.SourceSplit;
+import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -20,7 +21,7 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
         return split.splitId();
     }
 
-    /** The split's own serializer's version and bytes, then the watermark. */
+    /** The split as its own serializer writes it (version, length, bytes), then the watermark. */
     static final class Serializer<S extends SourceSplit> implements SimpleVersionedSerializer<StampedSplit<S>> {
 
         /**
@@ -43,11 +44,8 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
 
         @Override
         public byte[] serialize(StampedSplit<S> stamped) throws IOException {
-            byte[] split = splits.serialize(stamped.split());
-            DataOutputSerializer out = new DataOutputSerializer(split.length + 16);
-            out.writeInt(splits.getVersion());
-            out.writeInt(split.length);
-            out.write(split);
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            SimpleVersionedSerialization.writeVersionAndSerialize(splits, stamped.split(), out);
             out.writeLong(stamped.watermark());
             return out.getCopyOfBuffer();
         }
@@ -59,10 +57,7 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
                         + "taken before the feed's splits carried their partition's watermark cannot be restored");
             }
             DataInputDeserializer in = new DataInputDeserializer(serialized);
-            int splitVersion = in.readInt();
-            byte[] split = new byte[in.readInt()];
-            in.readFully(split);
-            return new StampedSplit<>(splits.deserialize(splitVersion, split), in.readLong());
+            return new StampedSplit<>(SimpleVersionedSerialization.readVersionAndDeSerialize(splits, in), in.readLong());
         }
     }
 }

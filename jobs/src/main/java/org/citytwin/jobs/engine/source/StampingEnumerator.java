@@ -13,6 +13,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
+import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -171,7 +172,7 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
         }
     }
 
-    /** The source's enumerator checkpoint (its serializer's version and bytes), then the returned watermarks. */
+    /** The source's enumerator checkpoint as its own serializer writes it (version, length, bytes), then the returned watermarks. */
     static final class StateSerializer<E> implements SimpleVersionedSerializer<State<E>> {
 
         /**
@@ -194,11 +195,8 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
 
         @Override
         public byte[] serialize(State<E> state) throws IOException {
-            byte[] inner = enumerator.serialize(state.enumerator());
-            DataOutputSerializer out = new DataOutputSerializer(inner.length + 64);
-            out.writeInt(enumerator.getVersion());
-            out.writeInt(inner.length);
-            out.write(inner);
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            SimpleVersionedSerialization.writeVersionAndSerialize(enumerator, state.enumerator(), out);
             out.writeInt(state.returned().size());
             for (Map.Entry<String, Long> e : state.returned().entrySet()) {
                 out.writeUTF(e.getKey());
@@ -215,15 +213,13 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
                         + "cannot be restored");
             }
             DataInputDeserializer in = new DataInputDeserializer(serialized);
-            int innerVersion = in.readInt();
-            byte[] inner = new byte[in.readInt()];
-            in.readFully(inner);
+            E inner = SimpleVersionedSerialization.readVersionAndDeSerialize(enumerator, in);
             int n = in.readInt();
             Map<String, Long> returned = new HashMap<>(n);
             for (int i = 0; i < n; i++) {
                 returned.put(in.readUTF(), in.readLong());
             }
-            return new State<>(enumerator.deserialize(innerVersion, inner), returned);
+            return new State<>(inner, returned);
         }
     }
 }
