@@ -27,9 +27,9 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
         /**
          * Far from the connectors' own versions (Kafka's split 0 and enumerator 3, the archive's 1), so
          * a checkpoint of the plain source, taken before the splits carried the watermark, is refused
-         * with this message instead of misread.
+         * with this message instead of misread; the enumerator's checkpoint has the same.
          */
-        private static final int VERSION = 1_000_001;
+        static final int VERSION = 1_000_001;
 
         private final SimpleVersionedSerializer<S> splits;
 

@@ -175,12 +175,7 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
     /** The source's enumerator checkpoint as its own serializer writes it (version, length, bytes), then the returned watermarks. */
     static final class StateSerializer<E> implements SimpleVersionedSerializer<State<E>> {
 
-        /**
-         * Far from the connectors' own versions (Kafka's split 0 and enumerator 3, the archive's 1), so
-         * a checkpoint of the plain source, taken before the splits carried the watermark, is refused
-         * with this message instead of misread.
-         */
-        private static final int VERSION = 1_000_001;
+        private static final int VERSION = StampedSplit.Serializer.VERSION;
 
         private final SimpleVersionedSerializer<E> enumerator;
 
