@@ -39,12 +39,10 @@ public final class PlanIndex {
     private final boolean[] keepsValues;
     private final boolean[] keepsLabels;
     private final boolean[] keepsSketch;
-    private final Map<String, int[]> gaugeGroupsByType = new HashMap<>();
     private final int[] gaugeGroupPosition;
     private final int[] groupMetricPosition;
     private final MetricDef[] groupMetric;
-    private final Map<String, Map<String, MetricRoute>> routes = new HashMap<>();
-    private final Map<String, int[]> eventGroups = new HashMap<>();
+    private final Map<String, TypeIndex> byType = new HashMap<>();
     private final EvaluationPlan plan;
 
     public PlanIndex(EvaluationPlan plan) {
@@ -133,19 +131,19 @@ public final class PlanIndex {
         gaugeGroupPosition = new int[members.size()];
         for (AssetType type : plan.assetTypes().all()) {
             int[] gaugeGroups = groupsOf(gauges.getOrDefault(type.name(), List.of()).stream().mapToInt(i -> i).toArray());
-            gaugeGroupsByType.put(type.name(), gaugeGroups);
             for (int k = 0; k < gaugeGroups.length; k++) {
                 gaugeGroupPosition[gaugeGroups[k]] = k;
             }
-            Map<String, MetricRoute> typeRoutes = new HashMap<>();
+            Map<String, MetricRoute> routes = new HashMap<>();
             for (String metric : type.metrics().keySet()) {
-                typeRoutes.put(metric, new MetricRoute(metricPosition(type.name(), metric), type.metric(metric),
+                routes.put(metric, new MetricRoute(metricPosition(type.name(), metric), type.metric(metric),
                         groupsOf(plan.slotsForReading(type.name(), metric))));
             }
-            routes.put(type.name(), typeRoutes);
+            Map<String, int[]> eventGroups = new HashMap<>();
             for (String kind : type.events().keySet()) {
-                eventGroups.put(type.name() + '\u0000' + kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
+                eventGroups.put(kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
             }
+            byType.put(type.name(), new TypeIndex(type, type.metrics().size(), gaugeGroups, routes, eventGroups));
         }
     }
 
@@ -172,7 +170,13 @@ public final class PlanIndex {
     }
 
     public int metricCount(String type) {
-        return metricPositions.getOrDefault(type, Map.of()).size();
+        TypeIndex index = of(type);
+        return index == null ? 0 : index.metricCount();
+    }
+
+    /** What the index holds for one asset type, or null for an unknown type: found once, then at hand. */
+    public TypeIndex of(String type) {
+        return byType.get(type);
     }
 
     public boolean computedAt(int slot, AreaLevel level) {
@@ -230,7 +234,8 @@ public final class PlanIndex {
 
     /** The gauge groups of an asset type (re-evaluated when an asset goes on- or offline). */
     public int[] gaugeGroups(String type) {
-        return gaugeGroupsByType.getOrDefault(type, NO_SLOTS);
+        TypeIndex index = of(type);
+        return index == null ? NO_SLOTS : index.gaugeGroups();
     }
 
     /** The position of a gauge group among its asset type's {@link #gaugeGroups}. */
@@ -256,7 +261,8 @@ public final class PlanIndex {
 
     /** Where a reading of a metric of an asset type goes, in one look-up; null for an undeclared metric. */
     public MetricRoute route(String type, String metric) {
-        return routes.getOrDefault(type, Map.of()).get(metric);
+        TypeIndex index = of(type);
+        return index == null ? null : index.route(metric);
     }
 
     /** A metric of an asset type: its position in the type, its definition, and the groups reading it. */
@@ -264,8 +270,35 @@ public final class PlanIndex {
 
     /** The groups reading an event kind of an asset type. */
     public int[] eventGroups(String type, String kind) {
-        int[] groups = eventGroups.get(type + '\u0000' + kind);
-        return groups == null ? NO_SLOTS : groups;
+        TypeIndex index = of(type);
+        return index == null ? NO_SLOTS : index.eventGroups(kind);
+    }
+
+    /**
+     * One asset type's part of the index: its metric count, its gauge groups, where each of its
+     * metrics and event kinds goes. A twin keeps its type's, so a record looks up only its metric
+     * names and event kind, not its type's name in every table.
+     */
+    public record TypeIndex(AssetType type, int metricCount, int[] gaugeGroups, Map<String, MetricRoute> routes,
+            Map<String, int[]> eventGroupsByKind) {
+
+        /** Where a reading of a metric goes; null for an undeclared metric. */
+        public MetricRoute route(String metric) {
+            return routes.get(metric);
+        }
+
+        /** The groups reading an event kind. */
+        public int[] eventGroups(String kind) {
+            return eventGroupsByKind.getOrDefault(kind, NO_SLOTS);
+        }
+
+        public String name() {
+            return type.name();
+        }
+
+        public long silenceTimeoutMs() {
+            return type.silenceTimeoutMs();
+        }
     }
 
     public long baseTickMs() {

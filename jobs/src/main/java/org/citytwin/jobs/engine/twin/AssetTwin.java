@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetHistory;
-import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.event.Event;
+import org.citytwin.model.plan.PlanIndex;
 
 /**
  * The twin of one asset: its latest gauge readings, counter baselines, when it was last seen and
@@ -60,7 +60,7 @@ public final class AssetTwin {
     String key;
     /** The asset's registry history last resolved, its type (null: unknown), and the registry's version then. */
     AssetHistory history;
-    AssetType resolvedType;
+    PlanIndex.TypeIndex resolvedType;
     long resolvedVersion = NONE;
     /** The registry entry the parts were last computed with (null: none since the twin was read). */
     Asset followed;

@@ -32,7 +32,6 @@ import org.citytwin.jobs.engine.source.FeedRecord;
 import org.citytwin.model.asset.Asset;
 import org.citytwin.model.asset.AssetHistory;
 import org.citytwin.model.asset.AssetRegistry;
-import org.citytwin.model.asset.AssetType;
 import org.citytwin.model.asset.MetricDef;
 import org.citytwin.model.asset.MetricKind;
 import org.citytwin.model.catalog.SourceKind;
@@ -42,6 +41,7 @@ import org.citytwin.model.event.Rejection;
 import org.citytwin.model.plan.CompiledIndicator;
 import org.citytwin.model.plan.EvaluationPlan;
 import org.citytwin.model.plan.PlanIndex;
+import org.citytwin.model.plan.PlanIndex.TypeIndex;
 
 /**
  * The twin of each asset (keyed by asset id). Applies the asset's events in event-time order —
@@ -180,15 +180,14 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         }
         AssetTwin state = twin(key);
         AssetHistory history = resolve(key, state);
-        AssetType type = state != null ? state.resolvedType
-                : history == null ? null : plan.assetTypes().get(history.latest().type());
+        TypeIndex type = state != null ? state.resolvedType : history == null ? null : index.of(history.latest().type());
         if (type == null) {
             // Known to the parser, gone since (a tombstone on the registry topic).
             reject(record, RejectReason.UNKNOWN_ASSET, "asset '" + key + "' is no longer registered");
             return;
         }
         if (state == null) {
-            state = AssetTwin.empty(index.metricCount(type.name()));
+            state = AssetTwin.empty(type.metricCount());
             state.key = key;
             state.history = history;
             state.resolvedType = type;
@@ -227,14 +226,14 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         AssetHistory history = registry.history(key);
         if (state != null) {
             state.history = history;
-            state.resolvedType = history == null ? null : plan.assetTypes().get(history.latest().type());
+            state.resolvedType = history == null ? null : index.of(history.latest().type());
             state.resolvedVersion = version;
         }
         return history;
     }
 
     /** A record that is not LATE: DUPLICATE, or held until the watermark, or applied at once behind it. */
-    private void accept(FeedRecord record, AssetHistory history, AssetType type, AssetTwin state, long watermark) {
+    private void accept(FeedRecord record, AssetHistory history, TypeIndex type, AssetTwin state, long watermark) {
         Event event = record.event();
         String identity = identity(event);
         if (state.remembers(identity)) {
@@ -322,7 +321,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state.registryAt = AssetTwin.NONE;
         }
         AssetHistory history = resolve(state.key, state);
-        AssetType type = state.resolvedType;
+        TypeIndex type = state.resolvedType;
         if (type == null) {
             state.dropPending(); // the asset was removed from the registry while its records waited
             return;
@@ -401,7 +400,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * than the one listed); and, while it is online, the end of its silence (not moved by newer
      * readings: listed again when it comes early).
      */
-    private void arm(AssetType type, AssetTwin state, long broughtTo) {
+    private void arm(TypeIndex type, AssetTwin state, long broughtTo) {
         long change = state.history.nextChangeAfter(broughtTo);
         if (change != Long.MAX_VALUE && state.registryAt != timerFor(change)) {
             state.registryAt = timerFor(change);
@@ -426,7 +425,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * the registry entries that apply at their times, and takes the asset offline where its silence
      * ran out on the way (at lastSeen + silence).
      */
-    private void releaseUpTo(long watermark, AssetHistory history, AssetType type, AssetTwin state) {
+    private void releaseUpTo(long watermark, AssetHistory history, TypeIndex type, AssetTwin state) {
         if (state.firstPending <= watermark) {
             for (Event waiting : state.releaseUpTo(watermark)) {
                 followUpTo(waiting.time(), history, type, state);
@@ -444,7 +443,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * that passed it); an asset whose silence ran out before an entry goes offline first, with the
      * entry it had. A twin already past {@code time} (brought up to its partition's watermark) stays.
      */
-    private void followUpTo(long time, AssetHistory history, AssetType type, AssetTwin state) {
+    private void followUpTo(long time, AssetHistory history, TypeIndex type, AssetTwin state) {
         if (state.followed != null && state.followed == history.only()) {
             return; // one entry, followed: what almost every record meets
         }
@@ -465,7 +464,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /** Follows the entry at {@code index} from {@code from}, or just after the forwarded watermark if that passed it. */
-    private void follow(AssetHistory history, int index, AssetType type, AssetTwin state, long from) {
+    private void follow(AssetHistory history, int index, TypeIndex type, AssetTwin state, long from) {
         long effective = Math.max(from, forwarded + 1);
         if (state.followed != null) {
             goOfflineIfSilentBefore(effective, type, state);
@@ -475,14 +474,14 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     }
 
     /** Takes the asset offline at lastSeen + silence if that is before {@code time}. */
-    private void goOfflineIfSilentBefore(long time, AssetType type, AssetTwin state) {
+    private void goOfflineIfSilentBefore(long time, TypeIndex type, AssetTwin state) {
         if (!state.online || type.silenceTimeoutMs() <= 0) {
             return;
         }
         long offlineAt = state.lastSeen + type.silenceTimeoutMs();
         if (offlineAt < time) {
             state.online = false;
-            emitGauges(state.followed, type, index.gaugeGroups(type.name()), state, offlineAt);
+            emitGauges(state.followed, type, type.gaugeGroups(), state, offlineAt);
         }
     }
 
@@ -498,13 +497,13 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * Applies one record to the asset's state (which the caller writes back): its gauges with the
      * registry entry the twin follows, its window items with the entry that applies at its time.
      */
-    private void apply(Event event, AssetHistory history, AssetType type, AssetTwin state, long effectiveTime) {
+    private void apply(Event event, AssetHistory history, TypeIndex type, AssetTwin state, long effectiveTime) {
         Asset followed = state.followed;
         Asset asset = history.at(event.time());
         if (!state.online) {
             // Coming online changes the part of every gauge that reads `online`.
             state.online = true;
-            emitGauges(followed, type, index.gaugeGroups(type.name()), state, effectiveTime);
+            emitGauges(followed, type, type.gaugeGroups(), state, effectiveTime);
         }
         if (event.time() > state.lastSeen) {
             state.lastSeen = event.time();
@@ -513,7 +512,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         if (event.isReading()) {
             // Metrics feed disjoint slots and areas combine changes commutatively: no ordering needed.
             for (Map.Entry<String, Double> reading : event.readings().entrySet()) {
-                PlanIndex.MetricRoute route = index.route(type.name(), reading.getKey());
+                PlanIndex.MetricRoute route = type.route(reading.getKey());
                 MetricDef metric = route.metric();
                 int position = route.position();
                 long value = metric.toFixed(reading.getValue());
@@ -542,7 +541,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
                 }
             }
         } else {
-            for (int group : index.eventGroups(type.name(), event.kind())) {
+            for (int group : type.eventGroups(event.kind())) {
                 CompiledIndicator indicator = index.groupSource(group);
                 if (!indicator.acceptsEvent(event.attributes(), asset)) {
                     continue;
@@ -566,12 +565,12 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * asset added last time (remembered in the twin, so a registry change cannot make the
      * retraction differ from what was added) and its part now, for the street it contributes to.
      */
-    private void emitGauges(Asset asset, AssetType type, int[] groups, AssetTwin state, long effectiveTime) {
+    private void emitGauges(Asset asset, TypeIndex type, int[] groups, AssetTwin state, long effectiveTime) {
         if (groups.length == 0) {
             return;
         }
         if (state.street == null) {
-            state.contributing(index.gaugeGroups(type.name()).length, asset);
+            state.contributing(type.gaugeGroups().length, asset);
         }
         int n = 0;
         int[] gaugeGroups = new int[groups.length];
@@ -610,12 +609,12 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
      * old street and adds them to the new one; changed attributes re-evaluate every gauge part
      * (filters and attribute values read them). Effective at {@code time}.
      */
-    private void followRegistry(Asset asset, AssetType type, AssetTwin state, long time) {
+    private void followRegistry(Asset asset, TypeIndex type, AssetTwin state, long time) {
         state.followed = asset;
         if (state.street == null || state.assetFingerprint == AssetTwin.fingerprint(asset)) {
             return;
         }
-        int[] groups = index.gaugeGroups(type.name());
+        int[] groups = type.gaugeGroups();
         if (!state.street.equals(asset.street())) {
             long[] zeros = new long[groups.length];
             byte[] flags = new byte[groups.length];
