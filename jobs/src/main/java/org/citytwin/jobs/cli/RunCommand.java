@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -70,9 +71,23 @@ public final class RunCommand implements Callable<Integer> {
             localRestEndpoint(flink, options);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        build(env, options, System.getenv(), options.get(TwinOptions.FEED_BOUNDED));
-        env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
+        boolean bounded = options.get(TwinOptions.FEED_BOUNDED);
+        build(env, options, System.getenv(), bounded);
+        long start = System.nanoTime();
+        JobExecutionResult result = env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
+        if (bounded && result.isJobExecutionResult()) { // a detached submission has no result to report
+            System.out.println(summary(result, (System.nanoTime() - start) / 1e9));
+        }
         return 0;
+    }
+
+    /** The closing line of a bounded run: the engine's account of the records it read. */
+    static String summary(JobExecutionResult result, double seconds) {
+        long read = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_READ);
+        long applied = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_APPLIED);
+        long deadLettered = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_DEAD_LETTERED);
+        return String.format("twin run: the feed's end reached: %,d records read, %,d applied, %,d dead-lettered, "
+                + "wall %.1f s", read, applied, deadLettered, seconds);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -516,7 +517,14 @@ class IndicatorEngineITCase {
         cluster.startTaskManager();
         cluster.terminateTaskManager(0).get();
         cluster.terminateTaskManager(1).get();
-        job.getJobExecutionResult().get();
+        JobExecutionResult result = job.getJobExecutionResult().get();
+        // The accumulators (the summary of a bounded `twin run`) go on from the restored totals: the
+        // restarted attempts' sum is the whole run's account, not what was read since the checkpoint.
+        assertThat(Map.of("read", result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_READ),
+                "applied", result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_APPLIED),
+                "dead-lettered", result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_DEAD_LETTERED)))
+                .as("the job's accumulators after the restart").isEqualTo(Map.of("read", (long) feed.size(),
+                        "applied", expected.accepted(), "dead-lettered", feed.size() - expected.accepted()));
         assertThat(cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING))
                 .as("the job restarted from its checkpoint").isPositive();
     }

@@ -179,7 +179,7 @@ class RescaleITCase {
 
         kafka.produce(records(feed, AFTER));
         JobClient second = start(after, savepoint, feed, deadLetters, database);
-        awaitRead(second, AFTER.size());
+        awaitRead(second, BEFORE.size() + AFTER.size()); // the restored job's account goes on from the savepoint's
         second.stopWithSavepoint(true, dir.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL).get();
         System.out.printf("parallelism %d -> %d on RocksDB: %.1f s%n", before, after, (System.nanoTime() - t0) / 1e9);
 
@@ -220,13 +220,13 @@ class RescaleITCase {
         return env.executeAsync("rescale, parallelism " + parallelism);
     }
 
-    /** Waits until this run of the job has read {@code n} records (the run's accumulators count from its start). */
+    /** Waits until the job's account has read {@code n} records (its accumulators go on from a restored total). */
     private static void awaitRead(JobClient job, long n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
             Object read = job.getAccumulators().get().get(IndicatorJob.RECORDS_READ);
             if (read != null && (Long) read >= n) {
-                assertThat((Long) read).as("records read by this run").isEqualTo(n);
+                assertThat((Long) read).as("records read, by the job's accumulators").isEqualTo(n);
                 return;
             }
             assertThat(System.nanoTime()).as("%d records read within 90 s (read: %s)", n, read).isLessThan(deadline);

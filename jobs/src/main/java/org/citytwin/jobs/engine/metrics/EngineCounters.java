@@ -21,7 +21,7 @@ import org.citytwin.model.event.RejectReason;
  * The record counts of one operator subtask, kept in one place and reported three ways: Flink
  * metrics ({@code recordsRead}, {@code recordsApplied}, {@code deadLetters} per {@code reason},
  * {@code pointsWritten}), the run's accumulators ({@link IndicatorJob#RECORDS_READ} and the others,
- * in the job result) and {@link EngineSample}s for the {@code engine} measurement.
+ * in the job result, from the restored totals on) and {@link EngineSample}s for the {@code engine} measurement.
  *
  * <p>The counts are totals since the run began: they are part of checkpoints (operator state, so
  * they survive restarts and are summed across a rescale), and samples carry the totals, written
@@ -96,6 +96,13 @@ public final class EngineCounters {
         this.readAccumulator = context.getLongCounter(IndicatorJob.RECORDS_READ);
         this.appliedAccumulator = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
         this.deadLetteredAccumulator = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
+        // Accumulators are per task attempt: starting from the restored totals, their sum over the
+        // current attempts is the run's account even after a restart (a failed attempt's are dropped).
+        readAccumulator.add(read.get());
+        appliedAccumulator.add(applied.get());
+        for (RejectReason reason : REASONS) {
+            deadLetteredAccumulator.add(deadLetters.get(reason.ordinal()));
+        }
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         if (writer != null) {
             sampler = new EngineSampler(operator + " " + subtask, this::samples, writer);
