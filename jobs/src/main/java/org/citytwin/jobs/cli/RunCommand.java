@@ -8,12 +8,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.JobListener;
+import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.archive.FeedArchive;
@@ -73,8 +79,31 @@ public final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         boolean bounded = options.get(TwinOptions.FEED_BOUNDED);
         build(env, options, System.getenv(), bounded);
+        env.registerJobListener(new JobListener() {
+            @Override
+            public void onJobSubmitted(JobClient client, Throwable failure) {
+                if (client != null) {
+                    System.err.println("twin: job " + client.getJobID() + " submitted; its checkpoints: "
+                            + flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) + "/" + client.getJobID() + "/chk-N"
+                            + " (resume from the last with --set " + TwinOptions.RESTORE_FROM.key() + "=...)");
+                }
+            }
+
+            @Override
+            public void onJobExecuted(JobExecutionResult result, Throwable failure) {
+            }
+        });
         long start = System.nanoTime();
-        JobExecutionResult result = env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
+        JobExecutionResult result;
+        try {
+            result = env.execute("city twin indicators (" + options.get(TwinOptions.RUN) + ")");
+        } catch (Exception e) {
+            if (ExceptionUtils.findThrowable(e, JobCancellationException.class).isEmpty()) {
+                throw e;
+            }
+            System.err.println("twin: the job was cancelled; its checkpoints are kept");
+            return 1;
+        }
         if (bounded && result.isJobExecutionResult()) { // a detached submission has no result to report
             System.out.println(summary(result, (System.nanoTime() - start) / 1e9));
         }
@@ -93,8 +122,9 @@ public final class RunCommand implements Callable<Integer> {
     /**
      * Flink settings of the engine: RocksDB with incremental checkpoints, exactly-once, to
      * {@code checkpoint.dir} or else a local directory (never the JobManager's few megabytes of
-     * memory, where the default city's checkpoints fail); timers on the heap (the twin registers one
-     * per asset and second, which RocksDB timers make slow).
+     * memory, where the default city's checkpoints fail), kept when the job is cancelled, and the
+     * savepoint or checkpoint to start from; timers on the heap (the twin registers one per asset
+     * and second, which RocksDB timers make slow).
      */
     public static Configuration engineEnvironment(Configuration options) {
         Configuration flink = new Configuration();
@@ -105,6 +135,10 @@ public final class RunCommand implements Callable<Integer> {
         flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.getOptional(TwinOptions.CHECKPOINT_DIR)
                 .orElseGet(() -> Path.of("twin-checkpoints").toAbsolutePath().toUri().toString()));
+        // Kept when the job is cancelled or its local JVM stops, so a run can resume from its last checkpoint.
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        options.getOptional(TwinOptions.RESTORE_FROM).ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
         return flink;
     }
 

@@ -155,6 +155,13 @@ public final class TwinOptions {
                     + "Unset: the directory twin-checkpoints under the working directory (printed at start); on a "
                     + "cluster of several machines, set shared storage.");
 
+    public static final ConfigOption<String> RESTORE_FROM = ConfigOptions.key("execution.savepoint.path")
+            .stringType().noDefaultValue()
+            .withDescription("A savepoint, or a checkpoint the engine kept (the `chk-N` directory under `checkpoint.dir` "
+                    + "and the job id `twin run` prints), to start from: twins, areas, alerts and feed positions, as "
+                    + "`flink run -s` does. A job's checkpoints are kept when it is cancelled or stopped (Ctrl-C), so "
+                    + "a local run resumes from its last one.");
+
     public static final ConfigOption<String> REST_BIND_ADDRESS = ConfigOptions.key("rest.bind-address")
             .stringType().defaultValue("127.0.0.1")
             .withDescription("Local runs: address the Flink web UI and REST API bind to (printed at start), and the "
