@@ -49,6 +49,10 @@ public final class BenchCommand implements ToolCommand {
             + "JVM, the JIT still compiling before (BENCHMARKS.md; default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--stages", description = "Also run the engine cut after each stage in every run — the feed sent to "
+            + "the twins' subtasks, then the twins with their output discarded — and report where a record's time goes.")
+    boolean stages;
+
     @Option(names = "--parallelism", defaultValue = "2")
     int parallelism;
 
@@ -88,26 +92,38 @@ public final class BenchCommand implements ToolCommand {
                     + "state backend %s%n", records, sim.registry().size(), plan.size(), partitions, parallelism,
                     stateBackend);
             List<Double> baseline = new ArrayList<>();
+            List<Double> toTwins = new ArrayList<>();
+            List<Double> twins = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
             // JFR instruments the JDK's I/O classes when its first recording starts, which throws away
             // their compiled code: started before the runs, the profiled run meets the JIT settled.
             jdk.jfr.Recording priming = jfr != null ? startProfile() : null;
             for (int run = 1 - warmup; run <= runs; run++) {
                 double b = records / seconds(baselineJob(kafka, types, sim));
+                String stageRates = "";
+                if (stages) {
+                    double f = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.FEED_TO_TWINS));
+                    double t = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.TWINS));
+                    stageRates = String.format(", to the twins %,.0f, twins %,.0f", f, t);
+                    if (run >= 1) {
+                        toTwins.add(f);
+                        twins.add(t);
+                    }
+                }
                 jdk.jfr.Recording profile = run == runs && jfr != null ? startProfile() : null;
-                double e = records / seconds(engineJob(kafka, types, sim, plan));
+                double e = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.ALL));
                 if (profile != null) {
                     profile.dump(jfr);
                     profile.close();
                     System.out.printf("profile of the last engine run: %s%n", jfr);
                 }
+                String rates = String.format("baseline %,.0f%s, engine %,.0f records/s", b, stageRates, e);
                 if (run < 1) {
-                    System.out.printf("warm-up %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run + warmup,
-                            warmup, b, e);
+                    System.out.printf("warm-up %d/%d: %s%n", run + warmup, warmup, rates);
                 } else {
                     baseline.add(b);
                     engine.add(e);
-                    System.out.printf("run %d/%d: baseline %,.0f records/s, engine %,.0f records/s%n", run, runs, b, e);
+                    System.out.printf("run %d/%d: %s%n", run, runs, rates);
                 }
             }
             if (priming != null) {
@@ -117,6 +133,14 @@ public final class BenchCommand implements ToolCommand {
             double e = median(engine);
             System.out.printf("median of %d runs after %d warm-up: baseline (read + parse) %,.0f records/s, "
                     + "engine %,.0f records/s, engine/baseline %.2f%n", runs, warmup, b, e, e / b);
+            if (stages) {
+                double f = median(toTwins);
+                double t = median(twins);
+                System.out.printf("stages (medians; µs of the job's time per record, on %d subtasks): read + parse %,.0f "
+                        + "records/s (%.2f µs), + to the twins' subtasks %,.0f (+%.2f), + twins %,.0f (+%.2f), "
+                        + "+ areas = engine %,.0f (+%.2f)%n", parallelism, b, 1e6 / b, f, 1e6 / f - 1e6 / b, t,
+                        1e6 / t - 1e6 / f, e, 1e6 / e - 1e6 / t);
+            }
         }
         if (influxPoints > 0) {
             benchInfluxSink(plan, topology);
@@ -183,8 +207,8 @@ public final class BenchCommand implements ToolCommand {
         return env.execute("bench baseline");
     }
 
-    private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan)
-            throws Exception {
+    private JobExecutionResult engineJob(EmbeddedKafka kafka, AssetTypes types, CitySimulator sim, EvaluationPlan plan,
+            IndicatorJob.Stage stage) throws Exception {
         org.apache.flink.configuration.Configuration options = new org.apache.flink.configuration.Configuration();
         options.set(org.citytwin.jobs.config.TwinOptions.CHECKPOINT_DIR,
                 java.nio.file.Files.createTempDirectory("twin-bench-checkpoints-").toUri().toString());
@@ -195,8 +219,8 @@ public final class BenchCommand implements ToolCommand {
         new IndicatorJob(plan, RegistryRef.of(sim.registry()),
                 new IndicatorJob.Timing(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)), "bench",
                 source(kafka, types, sim), new DiscardingSink<>(), new DiscardingSink<>())
-                .build(env);
-        return env.execute("bench engine");
+                .buildUpTo(env, stage);
+        return env.execute("bench engine" + (stage == IndicatorJob.Stage.ALL ? "" : " up to " + stage));
     }
 
     private static org.citytwin.jobs.engine.source.FeedSource<?, ?> source(

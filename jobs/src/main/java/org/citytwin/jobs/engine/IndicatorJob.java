@@ -8,6 +8,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.OutputTag;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.engine.area.AreaFunction;
@@ -94,8 +95,19 @@ public final class IndicatorJob {
         return this;
     }
 
+    /**
+     * How much of the pipeline {@link #buildUpTo} adds, for {@code twin bench --stages}: the feed
+     * validated and sent to the twins' subtasks, or also the twins, whose output is discarded.
+     */
+    public enum Stage { FEED_TO_TWINS, TWINS, ALL }
+
     /** Adds the pipeline to the environment; {@code env.execute()} runs it. */
     public void build(StreamExecutionEnvironment env) {
+        buildUpTo(env, Stage.ALL);
+    }
+
+    /** Adds the pipeline up to {@code stage} (what comes after it discarded) to the environment. */
+    public void buildUpTo(StreamExecutionEnvironment env, Stage stage) {
         // Every operator emits new objects and keeps none it has emitted, so chained operators may
         // pass records on without a defensive copy.
         env.getConfig().enableObjectReuse();
@@ -118,11 +130,19 @@ public final class IndicatorJob {
             accepted.sinkTo(archive).name("feed archive").uid("archive-sink");
         }
 
+        if (stage == Stage.FEED_TO_TWINS) {
+            accepted.keyBy(record -> record.event().assetId()).sinkTo(new DiscardingSink<>()).name("twins' input");
+            return;
+        }
         SingleOutputStreamOperator<Contribution> contributions = accepted
                 .keyBy(record -> record.event().assetId())
                 .transform("asset twins", Contribution.TYPE,
                         new TwinOperator(plan, registry, lateness, retiredAfter, rejected, engineSamples, run))
                 .uid("twins");
+        if (stage == Stage.TWINS) {
+            contributions.sinkTo(new DiscardingSink<>()).name("twins' output");
+            return;
+        }
 
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
                 .transform("area pre-aggregation", AreaStateSerializers.GAUGE_PARTIALS, new AreaPreAggregation(plan, registry, lateness))
