@@ -50,7 +50,8 @@ public final class BenchCommand implements ToolCommand {
     int warmup;
 
     @Option(names = "--stages", description = "Also run the engine cut after each stage in every run — the feed sent to "
-            + "the twins' subtasks, then the twins with their output discarded — and report where a record's time goes.")
+            + "the twins' subtasks, the twins, the area pre-aggregation, what the stage emits discarded — and report "
+            + "where a record's time goes.")
     boolean stages;
 
     @Option(names = "--parallelism", defaultValue = "2")
@@ -94,6 +95,7 @@ public final class BenchCommand implements ToolCommand {
             List<Double> baseline = new ArrayList<>();
             List<Double> toTwins = new ArrayList<>();
             List<Double> twins = new ArrayList<>();
+            List<Double> preAggregation = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
             // JFR instruments the JDK's I/O classes when its first recording starts, which throws away
             // their compiled code: started before the runs, the profiled run meets the JIT settled.
@@ -104,10 +106,12 @@ public final class BenchCommand implements ToolCommand {
                 if (stages) {
                     double f = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.FEED_TO_TWINS));
                     double t = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.TWINS));
-                    stageRates = String.format(", to the twins %,.0f, twins %,.0f", f, t);
+                    double p = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.PRE_AGGREGATION));
+                    stageRates = String.format(", to the twins %,.0f, twins %,.0f, pre-aggregation %,.0f", f, t, p);
                     if (run >= 1) {
                         toTwins.add(f);
                         twins.add(t);
+                        preAggregation.add(p);
                     }
                 }
                 jdk.jfr.Recording profile = run == runs && jfr != null ? startProfile() : null;
@@ -136,10 +140,11 @@ public final class BenchCommand implements ToolCommand {
             if (stages) {
                 double f = median(toTwins);
                 double t = median(twins);
+                double p = median(preAggregation);
                 System.out.printf("stages (medians; µs of the job's time per record, on %d subtasks): read + parse %,.0f "
                         + "records/s (%.2f µs), + to the twins' subtasks %,.0f (+%.2f), + twins %,.0f (+%.2f), "
-                        + "+ areas = engine %,.0f (+%.2f)%n", parallelism, b, 1e6 / b, f, 1e6 / f - 1e6 / b, t,
-                        1e6 / t - 1e6 / f, e, 1e6 / e - 1e6 / t);
+                        + "+ area pre-aggregation %,.0f (+%.2f), + areas = engine %,.0f (+%.2f)%n", parallelism, b,
+                        1e6 / b, f, 1e6 / f - 1e6 / b, t, 1e6 / t - 1e6 / f, p, 1e6 / p - 1e6 / t, e, 1e6 / e - 1e6 / p);
             }
         }
         if (influxPoints > 0) {

@@ -97,9 +97,10 @@ public final class IndicatorJob {
 
     /**
      * How much of the pipeline {@link #buildUpTo} adds, for {@code twin bench --stages}: the feed
-     * validated and sent to the twins' subtasks, or also the twins, whose output is discarded.
+     * validated and sent to the twins' subtasks; also the twins; also the area pre-aggregation
+     * chained to them (what the last stage adds is discarded); everything.
      */
-    public enum Stage { FEED_TO_TWINS, TWINS, ALL }
+    public enum Stage { FEED_TO_TWINS, TWINS, PRE_AGGREGATION, ALL }
 
     /** Adds the pipeline to the environment; {@code env.execute()} runs it. */
     public void build(StreamExecutionEnvironment env) {
@@ -147,6 +148,11 @@ public final class IndicatorJob {
         SingleOutputStreamOperator<GaugePartial> gaugePartials = contributions
                 .transform("area pre-aggregation", AreaStateSerializers.GAUGE_PARTIALS, new AreaPreAggregation(plan, registry, lateness))
                 .uid("area-partials");
+        if (stage == Stage.PRE_AGGREGATION) {
+            gaugePartials.sinkTo(new DiscardingSink<>()).name("gauge partials");
+            gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS).sinkTo(new DiscardingSink<>()).name("window partials");
+            return;
+        }
         DataStream<WindowPartial> windowPartials = gaugePartials.getSideOutput(AreaPreAggregation.WINDOWS);
 
         SingleOutputStreamOperator<IndicatorPoint> indicatorPoints = gaugePartials
