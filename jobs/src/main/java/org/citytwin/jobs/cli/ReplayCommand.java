@@ -206,7 +206,8 @@ public final class ReplayCommand implements Callable<Integer> {
             ReplayDeserializer deserializer) throws InterruptedException {
         String bootstrap = options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS);
         String topic = options.get(TwinOptions.FEED_TOPIC);
-        System.err.println("twin: " + FeedTopics.ensure(bootstrap, topic, null));
+        System.err.println("twin: " + FeedTopics.ensure(bootstrap, topic, null,
+                options.getOptional(TwinOptions.REGISTRY_TOPIC).orElse(null)));
         IndicatorJob.Timing timing = engine.timing();
         return new Feed(FeedSources.kafka(bootstrap, topic, "twin-replay-" + run,
                 OffsetsInitializer.timestamp(range.from()),

@@ -62,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             System.err.println("twin: " + FeedTopics.ensure(options.get(TwinOptions.FEED_BOOTSTRAP_SERVERS),
                     options.get(TwinOptions.FEED_TOPIC), options.getOptional(TwinOptions.DEAD_LETTER_DIR).isPresent()
-                            ? null : options.get(TwinOptions.DEAD_LETTER_TOPIC)));
+                            ? null : options.get(TwinOptions.DEAD_LETTER_TOPIC),
+                    options.getOptional(TwinOptions.REGISTRY_TOPIC).orElse(null)));
             System.err.println("twin: " + InfluxDbDatabase.ensureExists(influx));
         } catch (IllegalStateException e) {
             System.err.println("twin: " + e.getMessage());

@@ -74,12 +74,30 @@ class RunCommandITCase {
     }
 
     @Test
+    void aMissingAssetRegistryTopicStopsTheRunWithOneLineInsteadOfAJobThatFailsOverForever() throws Exception {
+        kafka.createTopic("feed-for-a-missing-registry", 1);
+
+        TwinCommandLine.Run run = TwinCommandLine.run("run",
+                "--set", "feed.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--set", "feed.kafka.topic=feed-for-a-missing-registry",
+                "--set", "registry.kafka.topic=no-such-registry",
+                "--set", "influxdb.url=" + influx.url());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("twin: the asset registry topic 'no-such-registry' does not exist on "
+                + kafka.bootstrapServers() + " (set registry.kafka.topic, or create it compacted: cleanup.policy=compact)\n");
+        kafka.createCompactedTopic("registry-that-exists", 1);
+        assertThat(FeedTopics.ensure(kafka.bootstrapServers(), "feed-for-a-missing-registry", null, "registry-that-exists"))
+                .isEqualTo("feed topic 'feed-for-a-missing-registry' (1 partitions), asset registry topic 'registry-that-exists'");
+    }
+
+    @Test
     void aMissingDeadLetterTopicIsCreated() throws Exception {
         kafka.createTopic("feed-with-three", 3);
 
-        assertThat(FeedTopics.ensure(kafka.bootstrapServers(), "feed-with-three", "letters"))
+        assertThat(FeedTopics.ensure(kafka.bootstrapServers(), "feed-with-three", "letters", null))
                 .isEqualTo("feed topic 'feed-with-three' (3 partitions); created the dead-letter topic 'letters'");
-        assertThat(FeedTopics.ensure(kafka.bootstrapServers(), "feed-with-three", "letters"))
+        assertThat(FeedTopics.ensure(kafka.bootstrapServers(), "feed-with-three", "letters", null))
                 .isEqualTo("feed topic 'feed-with-three' (3 partitions)");
     }
 

@@ -13,9 +13,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Checks the Kafka topics before the job starts: a missing feed topic (or an unreachable broker)
- * stops {@code twin run} with one line instead of a job that fails over forever; a missing
- * dead-letter topic is created with the broker's default partitions and replication.
+ * Checks the Kafka topics before the job starts: a missing feed topic or asset registry topic (or
+ * an unreachable broker) stops {@code twin run} with one line instead of a job that fails over
+ * forever; a missing dead-letter topic is created with the broker's default partitions and replication.
  */
 public final class FeedTopics {
 
@@ -25,10 +25,11 @@ public final class FeedTopics {
 
     /**
      * @param deadLetterTopic created when missing; null when dead letters go to files
+     * @param registryTopic the compacted topic of the asset registry; null when the registry is a file
      * @return what was found, for the start-up line
-     * @throws IllegalStateException with one line when the feed cannot be read
+     * @throws IllegalStateException with one line when the feed or the registry cannot be read
      */
-    public static String ensure(String bootstrapServers, String feedTopic, String deadLetterTopic)
+    public static String ensure(String bootstrapServers, String feedTopic, String deadLetterTopic, String registryTopic)
             throws InterruptedException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -43,6 +44,13 @@ public final class FeedTopics {
             int partitions = admin.describeTopics(List.of(feedTopic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS)
                     .get(feedTopic).partitions().size();
             String found = "feed topic '" + feedTopic + "' (" + partitions + " partitions)";
+            if (registryTopic != null) {
+                if (!topics.contains(registryTopic)) {
+                    throw new IllegalStateException("the asset registry topic '" + registryTopic + "' does not exist on "
+                            + bootstrapServers + " (set registry.kafka.topic, or create it compacted: cleanup.policy=compact)");
+                }
+                found += ", asset registry topic '" + registryTopic + "'";
+            }
             if (deadLetterTopic == null || topics.contains(deadLetterTopic)) {
                 return found;
             }
