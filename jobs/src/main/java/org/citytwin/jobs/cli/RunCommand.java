@@ -116,8 +116,13 @@ public final class RunCommand implements Callable<Integer> {
         long read = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_READ);
         long applied = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_APPLIED);
         long deadLettered = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_DEAD_LETTERED);
+        Long offPartition = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_OFF_PARTITION);
         return String.format("twin run: the feed's end reached: %,d records read, %,d applied, %,d dead-lettered, "
-                + "wall %.1f s", read, applied, deadLettered, seconds);
+                + "wall %.1f s", read, applied, deadLettered, seconds)
+                + (offPartition == null || offPartition == 0 ? "" : String.format("%n%s", String.format("twin run: %,d "
+                + "records came on another feed partition than their asset's record before: the feed is not keyed by "
+                + "asset id, so points may depend on the order partitions were read in (docs/event-format.md)",
+                        offPartition)));
     }
 
     /**

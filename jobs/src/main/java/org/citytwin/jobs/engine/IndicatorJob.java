@@ -41,6 +41,8 @@ public final class IndicatorJob {
     public static final String RECORDS_READ = "records-read";
     public static final String RECORDS_APPLIED = "records-applied";
     public static final String RECORDS_DEAD_LETTERED = "records-dead-lettered";
+    /** Records of an asset read on another feed partition than its record before: the feed is not keyed by asset. */
+    public static final String RECORDS_OFF_PARTITION = "records-off-partition";
 
     private final EvaluationPlan plan;
     private final RegistryRef registry;

@@ -39,15 +39,18 @@ public final class EngineCounters {
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong points = new AtomicLong();
+    private final AtomicLong offPartition = new AtomicLong();
     private final AtomicLongArray deadLetters = new AtomicLongArray(REASONS.length);
     private volatile long watermark = Long.MIN_VALUE;
 
     private LongCounter readAccumulator;
     private LongCounter appliedAccumulator;
     private LongCounter deadLetteredAccumulator;
+    private LongCounter offPartitionAccumulator;
     private Counter readMetric;
     private Counter appliedMetric;
     private Counter pointsMetric;
+    private Counter offPartitionMetric;
     private final Map<RejectReason, Counter> deadLetterMetrics = new EnumMap<>(RejectReason.class);
     private RuntimeContext context;
     private int subtask;
@@ -69,6 +72,7 @@ public final class EngineCounters {
                 case "records_read" -> counters.read.addAndGet(entry.f1);
                 case "records_applied" -> counters.applied.addAndGet(entry.f1);
                 case "points_written" -> counters.points.addAndGet(entry.f1);
+                case "records_off_partition" -> counters.offPartition.addAndGet(entry.f1);
                 default -> counters.deadLetters.addAndGet(RejectReason.valueOf(entry.f0).ordinal(), entry.f1);
             }
         }
@@ -81,6 +85,7 @@ public final class EngineCounters {
         entries.add(Tuple2.of("records_read", read.get()));
         entries.add(Tuple2.of("records_applied", applied.get()));
         entries.add(Tuple2.of("points_written", points.get()));
+        entries.add(Tuple2.of("records_off_partition", offPartition.get()));
         for (RejectReason reason : REASONS) {
             entries.add(Tuple2.of(reason.name(), deadLetters.get(reason.ordinal())));
         }
@@ -96,10 +101,12 @@ public final class EngineCounters {
         this.readAccumulator = context.getLongCounter(IndicatorJob.RECORDS_READ);
         this.appliedAccumulator = context.getLongCounter(IndicatorJob.RECORDS_APPLIED);
         this.deadLetteredAccumulator = context.getLongCounter(IndicatorJob.RECORDS_DEAD_LETTERED);
+        this.offPartitionAccumulator = context.getLongCounter(IndicatorJob.RECORDS_OFF_PARTITION);
         // Accumulators are per task attempt: starting from the restored totals, their sum over the
         // current attempts is the run's account even after a restart (a failed attempt's are dropped).
         readAccumulator.add(read.get());
         appliedAccumulator.add(applied.get());
+        offPartitionAccumulator.add(offPartition.get());
         for (RejectReason reason : REASONS) {
             deadLetteredAccumulator.add(deadLetters.get(reason.ordinal()));
         }
@@ -138,6 +145,24 @@ public final class EngineCounters {
         appliedMetric.inc();
     }
 
+    /**
+     * A record of an asset read on another feed partition than the asset's record before it: the
+     * feed is not keyed by asset id, and the order of the asset's records depends on arrival.
+     */
+    public void offPartition() {
+        offPartition.incrementAndGet();
+        offPartitionAccumulator.add(1);
+        if (offPartitionMetric == null) {
+            offPartitionMetric = context.getMetricGroup().counter("recordsOffPartition");
+        }
+        offPartitionMetric.inc();
+    }
+
+    /** The records counted by {@link #offPartition} (for tests). */
+    public long recordsOffPartition() {
+        return offPartition.get();
+    }
+
     /** An indicator point handed to the sink (a rewrite of a corrected window counts again). */
     public void pointWritten() {
         points.incrementAndGet();
@@ -168,6 +193,7 @@ public final class EngineCounters {
         addIfCounted(samples, "records_read", "", read.get(), now);
         addIfCounted(samples, "records_applied", "", applied.get(), now);
         addIfCounted(samples, "points_written", "", points.get(), now);
+        addIfCounted(samples, "records_off_partition", "", offPartition.get(), now);
         for (RejectReason reason : REASONS) {
             addIfCounted(samples, "dead_letters", reason.name(), deadLetters.get(reason.ordinal()), now);
         }

@@ -66,6 +66,8 @@ public final class AssetTwin {
     Asset followed;
     /** The second at which the asset is listed for its next registry entry (NONE: not listed). */
     long registryAt = NONE;
+    /** The feed partition of the asset's last record (-1: none since the twin was read). */
+    int partition = -1;
     /** Whether it changed since it was last written to keyed state. */
     boolean dirty;
 

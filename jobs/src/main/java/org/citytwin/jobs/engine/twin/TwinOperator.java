@@ -24,6 +24,8 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.citytwin.jobs.engine.metrics.EngineCounters;
 import org.citytwin.jobs.engine.metrics.EngineSampleWriter;
 import org.citytwin.jobs.engine.registry.RegistryRef;
@@ -72,6 +74,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         implements OneInputStreamOperator<FeedRecord, Contribution>, Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TwinOperator.class);
 
     /** Twins kept on the heap before they are written back early: bounds memory between checkpoints (~1 KB a twin). */
     static final int MAX_LIVE_TWINS = 200_000;
@@ -101,6 +104,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     /** The registry's version when {@link #listRegistryEntries} looked last. */
     private transient long registryVersionSeen;
     private transient StreamRecord<Contribution> reuse;
+    private transient boolean warnedOffPartition;
 
     public TwinOperator(EvaluationPlan plan, RegistryRef registry, long allowedLatenessMs, Duration retiredAfter,
             OutputTag<DeadLetter> deadLetters, EngineSampleWriter samples, String run) {
@@ -195,6 +199,7 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
             state.dirty = true;
             live.put(key, state);
         }
+        followPartition(record, state);
         // LATE is decided by the watermark this record met in its partition alone, so the decision
         // depends on the partition's records only, never on other partitions or on processing speed
         // (the operator's watermark is the minimum over partitions, and passes a partition that idled).
@@ -212,6 +217,26 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
         // Only identities behind the operator's watermark are LATE whichever partition repeats them.
         forgetOldIdentities(operatorWatermark, state);
         arm(type, state, watermark);
+    }
+
+    /**
+     * Counts a record read on another feed partition than its asset's record before it, and logs the
+     * first: the feed is not keyed by asset id (docs/event-format.md), so the order in which the
+     * asset's records meet the twin, and with it the tick a record behind the watermark lands in,
+     * depends on how the partitions are read.
+     */
+    private void followPartition(FeedRecord record, AssetTwin state) {
+        if (state.partition != record.partition() && state.partition >= 0) {
+            counters.offPartition();
+            if (!warnedOffPartition) {
+                warnedOffPartition = true;
+                LOG.warn("asset '{}' has records on feed partitions {} and {} of topic {}: the feed is not keyed by "
+                        + "asset id, so its points may depend on the order the partitions are read in (counted as "
+                        + "records_off_partition in the engine measurement; this is logged once)", state.key,
+                        state.partition, record.partition(), record.topic());
+            }
+        }
+        state.partition = record.partition();
     }
 
     /**
@@ -340,6 +365,11 @@ public final class TwinOperator extends AbstractStreamOperator<Contribution>
     /** The listings waiting in the release queue (for tests). */
     int waitingReleases() {
         return releases.size();
+    }
+
+    /** Records read on another partition than their asset's record before them (for tests). */
+    long recordsOffPartition() {
+        return counters.recordsOffPartition();
     }
 
     /** The twins on the heap (for tests). */

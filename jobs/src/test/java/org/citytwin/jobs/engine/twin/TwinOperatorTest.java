@@ -95,10 +95,15 @@ class TwinOperatorTest {
 
     /** A reading that met {@code partitionWatermark} in its partition. */
     private void aqi(long time, double value, long partitionWatermark) throws Exception {
+        aqi(time, value, partitionWatermark, 0);
+    }
+
+    /** A reading read on feed partition {@code partition}, where it met {@code partitionWatermark}. */
+    private void aqi(long time, double value, long partitionWatermark, int partition) throws Exception {
         Event event = new Event(null, "AQ-1", time, Map.of("aqi", value), null, Map.of());
         harness.processElement(new StreamRecord<>(new FeedRecord(event, null,
-                ("{\"aqi\":" + value + "}").getBytes(StandardCharsets.UTF_8), "feed", 0, offset++, partitionWatermark),
-                time));
+                ("{\"aqi\":" + value + "}").getBytes(StandardCharsets.UTF_8), "feed", partition, offset++,
+                partitionWatermark), time));
     }
 
     /** The AQI group's change in the emitted contributions: {time, old, new, flags}. */
@@ -426,5 +431,19 @@ class TwinOperatorTest {
         assertThat(aqiChanges()).extracting(c -> c[0] + ":" + c[2] + "/" + c[3]).containsExactlyInAnyOrder(
                 (T0 + 1000) + ":0/0", (T0 + 1000) + ":10/" + in, (T0 + 2000) + ":0/0", (T0 + 2000) + ":20/" + in,
                 (T0 + 3000) + ":0/0", (T0 + 3000) + ":30/" + in);
+    }
+
+    @Test
+    void recordsOfAnAssetOnAnotherPartitionThanItsRecordBeforeAreCountedAndStillApplied() throws Exception {
+        int[] partitions = {0, 0, 1, 1, 0, 2};
+        for (int i = 0; i < partitions.length; i++) {
+            aqi(T0 + i * 1000, 10 + i, Long.MIN_VALUE, partitions[i]);
+        }
+        harness.processWatermark(T0 + MINUTE);
+
+        assertThat(operator.recordsOffPartition()).as("0→1, 1→0, 0→2").isEqualTo(3);
+        assertThat(deadLetterReasons()).isEmpty();
+        assertThat(aqiChanges()).extracting(c -> c[2]).as("coming online, then every reading in time order")
+                .containsExactly(0L, 10L, 11L, 12L, 13L, 14L, 15L);
     }
 }
