@@ -8,10 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.JobListener;
-import org.apache.flink.runtime.client.JobCancellationException;
-import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -20,7 +16,11 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.JobListener;
+import org.apache.flink.runtime.client.JobCancellationException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.citytwin.jobs.alert.Alerting;
 import org.citytwin.jobs.archive.FeedArchive;
 import org.citytwin.jobs.config.ConfigException;
@@ -111,18 +111,20 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The closing line of a bounded run: the engine's account of the records it read. */
+    /** The closing lines of a bounded run: the engine's account of the records it read, and a feed not keyed by asset. */
     static String summary(JobExecutionResult result, double seconds) {
         long read = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_READ);
         long applied = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_APPLIED);
         long deadLettered = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_DEAD_LETTERED);
         Long offPartition = result.<Long>getAccumulatorResult(IndicatorJob.RECORDS_OFF_PARTITION);
-        return String.format("twin run: the feed's end reached: %,d records read, %,d applied, %,d dead-lettered, "
-                + "wall %.1f s", read, applied, deadLettered, seconds)
-                + (offPartition == null || offPartition == 0 ? "" : String.format("%n%s", String.format("twin run: %,d "
-                + "records came on another feed partition than their asset's record before: the feed is not keyed by "
-                + "asset id, so points may depend on the order partitions were read in (docs/event-format.md)",
-                        offPartition)));
+        String summary = String.format("twin run: the feed's end reached: %,d records read, %,d applied, %,d "
+                + "dead-lettered, wall %.1f s", read, applied, deadLettered, seconds);
+        if (offPartition != null && offPartition > 0) {
+            summary += String.format("%ntwin run: %,d records came on another feed partition than their asset's record "
+                    + "before: the feed is not keyed by asset id, so points may depend on the order partitions were read "
+                    + "in (docs/event-format.md)", offPartition);
+        }
+        return summary;
     }
 
     /**
