@@ -2,7 +2,9 @@ package org.citytwin.tools;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -54,6 +56,14 @@ public final class BenchCommand implements ToolCommand {
             + "where a record's time goes.")
     boolean stages;
 
+    /** An engine cut after a stage, as a run's line and the summary name it. */
+    private record Cut(IndicatorJob.Stage stage, String inRun, String inSummary) {}
+
+    private static final List<Cut> CUTS = List.of(
+            new Cut(IndicatorJob.Stage.FEED_TO_TWINS, "to the twins", "to the twins' subtasks"),
+            new Cut(IndicatorJob.Stage.TWINS, "twins", "twins"),
+            new Cut(IndicatorJob.Stage.PRE_AGGREGATION, "pre-aggregation", "area pre-aggregation"));
+
     @Option(names = "--parallelism", defaultValue = "2")
     int parallelism;
 
@@ -93,25 +103,20 @@ public final class BenchCommand implements ToolCommand {
                     + "state backend %s%n", records, sim.registry().size(), plan.size(), partitions, parallelism,
                     stateBackend);
             List<Double> baseline = new ArrayList<>();
-            List<Double> toTwins = new ArrayList<>();
-            List<Double> twins = new ArrayList<>();
-            List<Double> preAggregation = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
+            List<Cut> cuts = stages ? CUTS : List.of();
+            Map<IndicatorJob.Stage, List<Double>> cutRates = new EnumMap<>(IndicatorJob.Stage.class);
             // JFR instruments the JDK's I/O classes when its first recording starts, which throws away
             // their compiled code: started before the runs, the profiled run meets the JIT settled.
             jdk.jfr.Recording priming = jfr != null ? startProfile() : null;
             for (int run = 1 - warmup; run <= runs; run++) {
                 double b = records / seconds(baselineJob(kafka, types, sim));
-                String stageRates = "";
-                if (stages) {
-                    double f = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.FEED_TO_TWINS));
-                    double t = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.TWINS));
-                    double p = records / seconds(engineJob(kafka, types, sim, plan, IndicatorJob.Stage.PRE_AGGREGATION));
-                    stageRates = String.format(", to the twins %,.0f, twins %,.0f, pre-aggregation %,.0f", f, t, p);
+                StringBuilder stageRates = new StringBuilder();
+                for (Cut cut : cuts) {
+                    double rate = records / seconds(engineJob(kafka, types, sim, plan, cut.stage()));
+                    stageRates.append(String.format(", %s %,.0f", cut.inRun(), rate));
                     if (run >= 1) {
-                        toTwins.add(f);
-                        twins.add(t);
-                        preAggregation.add(p);
+                        cutRates.computeIfAbsent(cut.stage(), s -> new ArrayList<>()).add(rate);
                     }
                 }
                 jdk.jfr.Recording profile = run == runs && jfr != null ? startProfile() : null;
@@ -138,13 +143,15 @@ public final class BenchCommand implements ToolCommand {
             System.out.printf("median of %d runs after %d warm-up: baseline (read + parse) %,.0f records/s, "
                     + "engine %,.0f records/s, engine/baseline %.2f%n", runs, warmup, b, e, e / b);
             if (stages) {
-                double f = median(toTwins);
-                double t = median(twins);
-                double p = median(preAggregation);
-                System.out.printf("stages (medians; µs of the job's time per record, on %d subtasks): read + parse %,.0f "
-                        + "records/s (%.2f µs), + to the twins' subtasks %,.0f (+%.2f), + twins %,.0f (+%.2f), "
-                        + "+ area pre-aggregation %,.0f (+%.2f), + areas = engine %,.0f (+%.2f)%n", parallelism, b,
-                        1e6 / b, f, 1e6 / f - 1e6 / b, t, 1e6 / t - 1e6 / f, p, 1e6 / p - 1e6 / t, e, 1e6 / e - 1e6 / p);
+                StringBuilder line = new StringBuilder(String.format("stages (medians; µs of the job's time per record, "
+                        + "on %d subtasks): read + parse %,.0f records/s (%.2f µs)", parallelism, b, 1e6 / b));
+                double before = b;
+                for (Cut cut : cuts) {
+                    double rate = median(cutRates.get(cut.stage()));
+                    line.append(String.format(", + %s %,.0f (+%.2f)", cut.inSummary(), rate, 1e6 / rate - 1e6 / before));
+                    before = rate;
+                }
+                System.out.println(line.append(String.format(", + areas = engine %,.0f (+%.2f)", e, 1e6 / e - 1e6 / before)));
             }
         }
         if (influxPoints > 0) {

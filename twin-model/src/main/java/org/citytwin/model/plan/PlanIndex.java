@@ -143,7 +143,7 @@ public final class PlanIndex {
             for (String kind : type.events().keySet()) {
                 eventGroups.put(kind, groupsOf(plan.slotsForEvent(type.name(), kind)));
             }
-            byType.put(type.name(), new TypeIndex(type, type.metrics().size(), gaugeGroups, routes, eventGroups));
+            byType.put(type.name(), new TypeIndex(type, gaugeGroups, routes, eventGroups));
         }
     }
 
@@ -279,8 +279,12 @@ public final class PlanIndex {
      * metrics and event kinds goes. A twin keeps its type's, so a record looks up only its metric
      * names and event kind, not its type's name in every table.
      */
-    public record TypeIndex(AssetType type, int metricCount, int[] gaugeGroups, Map<String, MetricRoute> routes,
+    public record TypeIndex(AssetType type, int[] gaugeGroups, Map<String, MetricRoute> routes,
             Map<String, int[]> eventGroupsByKind) {
+
+        public int metricCount() {
+            return type.metrics().size();
+        }
 
         /** Where a reading of a metric goes; null for an undeclared metric. */
         public MetricRoute route(String metric) {
@@ -290,10 +294,6 @@ public final class PlanIndex {
         /** The groups reading an event kind. */
         public int[] eventGroups(String kind) {
             return eventGroupsByKind.getOrDefault(kind, NO_SLOTS);
-        }
-
-        public String name() {
-            return type.name();
         }
 
         public long silenceTimeoutMs() {

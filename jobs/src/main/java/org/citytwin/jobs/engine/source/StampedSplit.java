@@ -33,6 +33,14 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
 
         private final SimpleVersionedSerializer<S> splits;
 
+        /** Refuses a checkpoint of another version (the plain source's) with the reason. */
+        static void requireVersion(String what, int version) throws IOException {
+            if (version != VERSION) {
+                throw new IOException(what + " version " + version + " is not known (" + VERSION + " is): a savepoint "
+                        + "taken before the feed's splits carried their partition's watermark cannot be restored");
+            }
+        }
+
         Serializer(SimpleVersionedSerializer<S> splits) {
             this.splits = splits;
         }
@@ -52,10 +60,7 @@ public record StampedSplit<S extends SourceSplit>(S split, long watermark) imple
 
         @Override
         public StampedSplit<S> deserialize(int version, byte[] serialized) throws IOException {
-            if (version != VERSION) {
-                throw new IOException("feed split version " + version + " is not known (" + VERSION + " is): a savepoint "
-                        + "taken before the feed's splits carried their partition's watermark cannot be restored");
-            }
+            requireVersion("feed split", version);
             DataInputDeserializer in = new DataInputDeserializer(serialized);
             return new StampedSplit<>(SimpleVersionedSerialization.readVersionAndDeSerialize(splits, in), in.readLong());
         }

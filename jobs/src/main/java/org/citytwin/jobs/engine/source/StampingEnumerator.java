@@ -175,8 +175,6 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
     /** The source's enumerator checkpoint as its own serializer writes it (version, length, bytes), then the returned watermarks. */
     static final class StateSerializer<E> implements SimpleVersionedSerializer<State<E>> {
 
-        private static final int VERSION = StampedSplit.Serializer.VERSION;
-
         private final SimpleVersionedSerializer<E> enumerator;
 
         StateSerializer(SimpleVersionedSerializer<E> enumerator) {
@@ -185,7 +183,7 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
 
         @Override
         public int getVersion() {
-            return VERSION;
+            return StampedSplit.Serializer.VERSION;
         }
 
         @Override
@@ -202,11 +200,7 @@ final class StampingEnumerator<S extends SourceSplit, E> implements SplitEnumera
 
         @Override
         public State<E> deserialize(int version, byte[] serialized) throws IOException {
-            if (version != VERSION) {
-                throw new IOException("feed enumerator checkpoint version " + version + " is not known (" + VERSION
-                        + " is): a savepoint taken before the feed's splits carried their partition's watermark "
-                        + "cannot be restored");
-            }
+            StampedSplit.Serializer.requireVersion("feed enumerator checkpoint", version);
             DataInputDeserializer in = new DataInputDeserializer(serialized);
             E inner = SimpleVersionedSerialization.readVersionAndDeSerialize(enumerator, in);
             int n = in.readInt();
